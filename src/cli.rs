@@ -1,0 +1,142 @@
+//! Command-line definitions (clap). Nothing here does work: `commands`
+//! turns these values into calls on the library.
+
+use crate::store::ExportFormat;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gleaner",
+    version,
+    about = "Turn news articles into a knowledge graph you can query (SPARQL), draw (DOT) and measure",
+    after_help = "Examples:
+  gleaner build article.txt                 # into output/store, writes output/graph.ttl
+  gleaner build corpus.jsonl --store kg     # a JSON Lines corpus into ./kg
+  gleaner query 'SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name'
+  gleaner export --format nquads > graph.nq
+  gleaner extract corpus.jsonl > corpus.nq  # no store: stream N-Quads for other tools"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RuleArgs {
+    /// A folder of rule files (TOML) added on top of the built-in pack; repeatable
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Use only the --rules folders, not the built-in pack
+    #[arg(long)]
+    pub no_builtin_rules: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct StoreArg {
+    /// The oxigraph store folder
+    #[arg(long, value_name = "DIR", default_value = "output/store")]
+    pub store: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Extract articles into the store (each document's graph replaces any earlier one)
+    #[command(after_help = "INPUT is a .txt article, a folder (searched recursively for .txt and .jsonl), \
+a JSON Lines file ({\"id\",\"title\",\"text\"} per line, optional \"date\", \"url\", \"source\") or - for standard input.
+
+Examples:
+  gleaner build ../shared/gold/belarus-2020-08-16.txt
+  gleaner build articles/ more.jsonl --store kg --export kg
+  cat story.txt | gleaner build - --store kg")]
+    Build {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// The store folder [default: output/store]
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
+        /// Write graph.ttl here after the build [default: output/ when --store is not given]
+        #[arg(long, value_name = "DIR")]
+        export: Option<PathBuf>,
+        /// Write no export files
+        #[arg(long, conflicts_with = "export")]
+        no_export: bool,
+        /// Worker threads [default: all cores]
+        #[arg(short = 'j', long, value_name = "N")]
+        jobs: Option<usize>,
+        /// No progress bar and no summary line
+        #[arg(short, long)]
+        quiet: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Run a SPARQL query over all documents (prefixes gl:, schema:, rdfs:, rdf:, skos:, owl:, xsd: are declared)
+    #[command(after_help = "Examples:
+  gleaner query 'SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name'
+  gleaner query --file who-leads.rq --format csv
+  gleaner query 'ASK { ?p gl:leaderOf ?c }'")]
+    Query {
+        /// The query (or use --file)
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        sparql: Option<String>,
+        /// Read the query from a file
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ResultFormat,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Write the store as RDF (turtle and ntriples hold the union of all documents' graphs)
+    #[command(after_help = "Examples:
+  gleaner export --format turtle > graph.ttl
+  gleaner export --format nquads -o graph.nq")]
+    Export {
+        #[arg(long, value_enum, default_value = "turtle")]
+        format: ExportFormat,
+        /// Output file [default: standard output]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Extract articles and stream each document's N-Quads to standard output, without a store
+    #[command(after_help = "For corpora split across machines: run `gleaner extract` on each shard and \
+`gleaner load` (or any RDF store) on the results; entity IRIs depend only on the rule pack, so graphs merge by union.
+
+Example:
+  gleaner extract corpus.jsonl -j 2 > corpus.nq")]
+    Extract {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        #[arg(short = 'j', long, value_name = "N")]
+        jobs: Option<usize>,
+        #[arg(short, long)]
+        quiet: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Load N-Quads files (from `gleaner extract`) into the store, replacing the documents they hold
+    #[command(after_help = "Example:\n  gleaner load shard-1.nq shard-2.nq --store kg")]
+    Load {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Check a rule pack and report every error with file, line and column
+    #[command(after_help = "Example:\n  gleaner check-rules --rules my-rules/")]
+    CheckRules {
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ResultFormat {
+    Table,
+    Json,
+    Csv,
+    Tsv,
+    Xml,
+}

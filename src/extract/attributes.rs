@@ -1,0 +1,252 @@
+//! Attributes of persons and the relations their titles imply.
+//!
+//! Titles come before a name ("Catholic priest Yury Sanko", "Tory leader
+//! Michael Howard", "the Belarusian ambassador to Slovakia, Igor
+//! Leshchenya") or after it in apposition ("Oleg Gordievsky, a senior KGB
+//! officer"). The organisation, place or demonym qualifying a title gives the
+//! title's relation (leaderOf, affiliatedWith, memberOf, as the rule pack
+//! says); a head-of-state title with no qualifier leads the person's curated
+//! country or else the document's main country. Ages come from "N-year-old"
+//! in apposition and from "X, N,".
+
+use super::coref::age_phrase;
+use super::entities::title_before;
+use super::{Doc, LocalRelation};
+use crate::model::{AttributeValue, EntityType, Span};
+use crate::rules::Title;
+
+struct Found<'p> {
+    person: usize,
+    title: &'p Title,
+    text: String,
+    qualifier: Option<usize>,
+    complement: Option<usize>,
+    opposition: bool,
+    span: Span,
+    sentence: usize,
+}
+
+pub(super) fn extract(d: &mut Doc<'_>) {
+    let mut found = Vec::new();
+    let mut ages = Vec::new();
+    for mi in 0..d.mentions.len() {
+        let m = &d.mentions[mi];
+        if m.etype != EntityType::Person || m.demonym || m.pronoun {
+            continue;
+        }
+        let si = d.sentence_of[m.tokens.start];
+        let first = d.an.sentences[si].tokens.start;
+        let last = d.an.sentences[si].tokens.end;
+        if let Some(f) = title_left(d, mi, first) {
+            found.push(f);
+        }
+        // Apposition after the name: ", a senior KGB officer", " - a former Yale historian", ", 50,".
+        let b = m.tokens.end;
+        if b + 1 < last && matches!(d.tok(b), "," | "-") {
+            let mut j = b + 1;
+            if matches!(d.lower(j).as_str(), "a" | "an" | "the") {
+                j += 1;
+            }
+            if let Some((_, age)) = (j < last).then(|| age_phrase(d, j)).flatten() {
+                ages.push((m.entity, age, d.span_of(&(m.tokens.start..j + 5)), si));
+            } else if j < last && d.an.tokens[j].kind == crate::text::TokenKind::Number && d.tok(b) == "," && j + 1 < last && d.tok(j + 1) == "," {
+                if let Ok(age) = d.tok(j).parse::<u32>() {
+                    if (1..=120).contains(&age) {
+                        ages.push((m.entity, age, d.span_of(&(m.tokens.start..j + 1)), si));
+                    }
+                }
+            } else if let Some(f) = title_right(d, mi, j, last) {
+                found.push(f);
+            }
+        }
+    }
+    for (e, age, span, si) in ages {
+        d.attributes.push((e, AttributeValue::Age(age), "age:apposition".into(), span, si));
+    }
+    let mut opponents = Vec::new();
+    for f in &found {
+        d.attributes.push((f.person, AttributeValue::Title(f.text.clone()), "title".into(), f.span, f.sentence));
+        let Some(pred) = &f.title.relation else { continue };
+        let object = f.qualifier.or(f.complement).or_else(|| {
+            if !f.title.head_of_state {
+                return None;
+            }
+            let curated = d.entities[f.person].entry.and_then(|x| d.pack.entries[x].within.clone());
+            match curated.and_then(|c| d.pack.entry_by_name.get(&c).copied()) {
+                Some(entry) => Some(d.entity_for_entry(entry)),
+                None => d.main_country,
+            }
+        });
+        if let Some(o) = object {
+            d.relations.push(LocalRelation {
+                subject: f.person,
+                predicate: pred.clone(),
+                object: o,
+                rule: format!("title:{}", f.title.words),
+                span: f.span,
+                sentence: f.sentence,
+            });
+        }
+        if f.opposition {
+            opponents.push((f.person, f.span, f.sentence));
+        }
+    }
+    // An opposition figure opposes whoever leads the main country.
+    if let Some(country) = d.main_country {
+        let leaders: Vec<usize> = d.relations.iter().filter(|r| r.predicate == "leaderOf" && r.object == country).map(|r| r.subject).collect();
+        for (p, span, sentence) in opponents {
+            for &l in &leaders {
+                if l != p {
+                    d.relations.push(LocalRelation { subject: p, predicate: "opposes".into(), object: l, rule: "title:opposition".into(), span, sentence });
+                }
+            }
+        }
+    }
+}
+
+/// The mention that ends just before token `end`, if any.
+fn mention_ending(d: &Doc<'_>, end: usize) -> Option<usize> {
+    d.mentions.iter().position(|m| m.tokens.end == end && !m.pronoun)
+}
+
+/// Title before the name at mention `mi`.
+fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
+    let m = &d.mentions[mi];
+    let si = d.sentence_of[m.tokens.start];
+    let mut p = m.tokens.start;
+    while p > first && is_honorific(d, p - 1) {
+        p -= 1;
+    }
+    let mut complement = None;
+    let (ts, title, end) = if let Some((ts, t)) = title_before(d, p, first) {
+        (ts, t, p)
+    } else if p > first + 1 && d.tok(p - 1) == "," {
+        // Apposition before the name: "the ambassador to Slovakia, X", "the director of public prosecutions, X".
+        let mut e = p - 1;
+        if let Some(c) = mention_ending(d, e) {
+            let prep = d.mentions[c].tokens.start.checked_sub(1)?;
+            if matches!(d.lower(prep).as_str(), "of" | "for" | "at" | "in" | "to") {
+                if d.lower(prep) != "to" {
+                    complement = Some(d.mentions[c].entity);
+                }
+                e = prep;
+            }
+        }
+        match title_before(d, e, first) {
+            Some((ts, t)) => (ts, t, e),
+            None => {
+                // Skip "of" + up to three lower-case words.
+                let mut k = e;
+                let mut n = 0;
+                while k > first && n < 3 && !d.is_cap(k - 1) && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word && d.lower(k - 1) != "of" {
+                    k -= 1;
+                    n += 1;
+                }
+                if k <= first || d.lower(k - 1) != "of" {
+                    return None;
+                }
+                let (ts, t) = title_before(d, k - 1, first)?;
+                (ts, t, k - 1)
+            }
+        }
+    } else {
+        return None;
+    };
+    let (q, opposition) = modifiers_before(d, ts, first);
+    let qualifier = qualifier_ending(d, q);
+    Some(Found {
+        person: m.entity,
+        title,
+        text: collapse(d.surface(&(q..end))),
+        qualifier,
+        complement,
+        opposition,
+        span: d.span_of(&(qualifier.map_or(q, |_| mention_start(d, q)).min(q)..m.tokens.end)),
+        sentence: si,
+    })
+}
+
+/// Title after the name: "X, a senior KGB officer".
+fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<Found<'p>> {
+    let m = &d.mentions[mi];
+    let si = d.sentence_of[m.tokens.start];
+    let mut j = from;
+    let mut qualifier = None;
+    let mut opposition = false;
+    while j < last && j < from + 6 {
+        if let Some((end, title)) = title_at(d, j, last) {
+            return Some(Found {
+                person: m.entity,
+                title,
+                text: collapse(d.surface(&(modifiers_before(d, j, from).0..end))),
+                qualifier,
+                complement: None,
+                opposition,
+                span: d.span_of(&(m.tokens.start..end)),
+                sentence: si,
+            });
+        }
+        if let Some(mm) = d.mentions.iter().find(|x| x.tokens.start == j && !x.pronoun) {
+            if matches!(mm.etype, EntityType::Organization | EntityType::Place) {
+                qualifier = Some(mm.entity);
+            }
+            j = mm.tokens.end;
+            continue;
+        }
+        let w = d.lower(j);
+        if d.an.tokens[j].kind != crate::text::TokenKind::Word || d.is_cap(j) && !d.pack.has_word("title_modifiers", &w) {
+            return None;
+        }
+        opposition |= d.pack.has_word("opposition_words", &w);
+        j += 1;
+    }
+    None
+}
+
+/// The longest title starting at token `j`: (token after it, title).
+fn title_at<'p>(d: &Doc<'p>, j: usize, last: usize) -> Option<(usize, &'p Title)> {
+    (1..=d.pack.max_title_words).rev().find_map(|len| {
+        let end = j + len;
+        if end > last {
+            return None;
+        }
+        let key = (j..end).map(|t| d.lower(t)).collect::<Vec<_>>().join(" ");
+        d.pack.titles.get(&key).map(|t| (end, t))
+    })
+}
+
+/// Walks back over title modifiers ("opposition", "Catholic", "ex-"):
+/// (first modifier token, whether one marks the opposition).
+fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
+    let mut q = ts;
+    let mut opposition = false;
+    while q > first {
+        let w = d.lower(q - 1);
+        if d.pack.has_word("title_modifiers", &w) || (w == "-" && q >= first + 2 && d.pack.has_word("title_modifiers", &d.lower(q - 2))) {
+            opposition |= d.pack.has_word("opposition_words", &w);
+            q -= 1;
+        } else {
+            break;
+        }
+    }
+    (q, opposition)
+}
+
+/// An organisation, place or demonym mention ending at token `end` qualifies a title.
+fn qualifier_ending(d: &Doc<'_>, end: usize) -> Option<usize> {
+    let m = d.mentions.iter().find(|m| m.tokens.end == end && !m.pronoun)?;
+    matches!(m.etype, EntityType::Organization | EntityType::Place).then_some(m.entity)
+}
+
+fn mention_start(d: &Doc<'_>, end: usize) -> usize {
+    d.mentions.iter().find(|m| m.tokens.end == end).map_or(end, |m| m.tokens.start)
+}
+
+fn is_honorific(d: &Doc<'_>, i: usize) -> bool {
+    let w = d.lower(i);
+    ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| d.pack.has_word(c, &w))
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,173 @@
+//! Document context and coreference: the main country (the most mentioned
+//! country, counting its demonyms, its capital and its places) and main city;
+//! reference rules ("the country" → the main country); personal pronouns to
+//! the most recent compatible person; definite age descriptions ("the
+//! 65-year-old strongman") to the person the text last spoke of. A pronoun
+//! with no person in the previous sentences stays unresolved.
+
+use super::{Doc, Mention};
+use crate::model::{AttributeValue, EntityType};
+use crate::rules::Anchor;
+use std::collections::HashMap;
+
+/// How many sentences back a pronoun may look for its person.
+const PRONOUN_WINDOW: usize = 3;
+
+pub(super) fn resolve(d: &mut Doc<'_>) {
+    main_places(d);
+    references(d);
+    pronouns(d);
+}
+
+fn main_places(d: &mut Doc<'_>) {
+    let pack = d.pack;
+    let mut score: HashMap<usize, (usize, usize)> = HashMap::new(); // entry -> (count, first token)
+    let country_of = |entry: usize| -> Option<usize> {
+        let e = &pack.entries[entry];
+        if e.etype != EntityType::Place {
+            return None;
+        }
+        if e.kind.as_deref() == Some("country") {
+            return Some(entry);
+        }
+        let c = *pack.entry_by_name.get(e.within.as_ref()?)?;
+        (pack.entries[c].kind.as_deref() == Some("country")).then_some(c)
+    };
+    for m in &d.mentions {
+        if let Some(c) = d.entities[m.entity].entry.and_then(country_of) {
+            let s = score.entry(c).or_insert((0, m.tokens.start));
+            s.0 += 1;
+        }
+    }
+    let best = score.iter().max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first))).map(|(&e, _)| e);
+    if let Some(entry) = best {
+        d.main_country = Some(d.entity_for_entry(entry));
+    }
+    let main_name = best.map(|e| pack.entries[e].name.clone());
+    let mut cities: HashMap<usize, (bool, usize, usize)> = HashMap::new();
+    for m in &d.mentions {
+        let e = &d.entities[m.entity];
+        if e.etype == EntityType::Place && e.kind.as_deref() == Some("city") && !m.demonym {
+            let within = e.entry.and_then(|x| pack.entries[x].within.clone());
+            let c = cities.entry(m.entity).or_insert((within == main_name, 0, m.tokens.start));
+            c.1 += 1;
+        }
+    }
+    d.main_city = cities.iter().max_by_key(|(_, (inside, n, first))| (*inside, *n, std::cmp::Reverse(*first))).map(|(&e, _)| e);
+}
+
+fn references(d: &mut Doc<'_>) {
+    let mut taken: Vec<bool> = vec![false; d.an.tokens.len()];
+    for m in &d.mentions {
+        for t in m.tokens.clone() {
+            taken[t] = true;
+        }
+    }
+    let mut new = Vec::new();
+    for si in 0..d.an.sentences.len() {
+        let first = d.an.sentences[si].tokens.start;
+        let (mut items, spans, lowers) = d.items(si);
+        super::with_lowers(&mut items, &spans, &lowers, first);
+        for rule in &d.pack.references {
+            for m in rule.pattern.find_all(&items, d.pack) {
+                let tokens = spans[m.start].start..spans[m.end - 1].end;
+                if tokens.clone().any(|t| taken[t]) {
+                    continue;
+                }
+                let target = match rule.refers {
+                    Anchor::MainCountry => d.main_country,
+                    Anchor::MainCity => d.main_city,
+                    _ => None,
+                };
+                if let Some(e) = target {
+                    for t in tokens.clone() {
+                        taken[t] = true;
+                    }
+                    new.push(Mention { tokens, etype: d.entities[e].etype, entity: e, demonym: false, pronoun: true });
+                }
+            }
+        }
+    }
+    d.mentions.extend(new);
+    d.mentions.sort_by_key(|m| m.tokens.start);
+}
+
+fn pronouns(d: &mut Doc<'_>) {
+    let mut by_start: HashMap<usize, usize> = HashMap::new();
+    for (i, m) in d.mentions.iter().enumerate() {
+        by_start.insert(m.tokens.start, i);
+    }
+    // The most recent person mention: (entity, sentence).
+    let mut last: Option<(usize, usize)> = None;
+    let mut last_by_gender: HashMap<char, (usize, usize)> = HashMap::new();
+    let mut new = Vec::new();
+    let mut t = 0;
+    while t < d.an.tokens.len() {
+        let si = d.sentence_of[t];
+        if let Some(&mi) = by_start.get(&t) {
+            let m = &d.mentions[mi];
+            if m.etype == EntityType::Person && !m.demonym {
+                last = Some((m.entity, si));
+                if let Some(g) = d.entities[m.entity].gender {
+                    last_by_gender.insert(g, (m.entity, si));
+                }
+            }
+            t = m.tokens.end;
+            continue;
+        }
+        let w = d.lower(t);
+        let gender = if d.pack.has_word("pronouns_male", &w) {
+            Some('m')
+        } else if d.pack.has_word("pronouns_female", &w) {
+            Some('f')
+        } else {
+            None
+        };
+        let recent = |x: Option<(usize, usize)>| x.filter(|&(_, s)| si.saturating_sub(s) <= PRONOUN_WINDOW);
+        if let Some(g) = gender {
+            // Unknown-gender persons are compatible with any pronoun.
+            let cand = recent(last).filter(|&(e, _)| d.entities[e].gender.is_none_or(|x| x == g)).or(recent(last_by_gender.get(&g).copied()));
+            if let Some((e, _)) = cand {
+                new.push(Mention { tokens: t..t + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });
+            }
+            t += 1;
+            continue;
+        }
+        // "the 65-year-old strongman": a definite description of the last person.
+        if let Some((end, age)) = age_phrase(d, t) {
+            let before = t.checked_sub(1).map(|p| d.lower(p)).unwrap_or_default();
+            if before == "the" && t >= 1 && d.sentence_of[t - 1] == si {
+                let head = end; // one head noun after the age
+                if head < d.an.tokens.len() && d.sentence_of[head] == si && d.an.tokens[head].kind == crate::text::TokenKind::Word && !d.is_cap(head) {
+                    if let Some((e, _)) = recent(last) {
+                        let span = d.span_of(&(t - 1..head + 1));
+                        d.attributes.push((e, AttributeValue::Age(age), "age:description".into(), span, si));
+                        new.push(Mention { tokens: t - 1..head + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });
+                        t = head + 1;
+                        continue;
+                    }
+                }
+            }
+        }
+        t += 1;
+    }
+    d.mentions.extend(new);
+    d.mentions.sort_by_key(|m| m.tokens.start);
+}
+
+/// `N-year-old` or `N year-old` at token `t`: (token after the phrase, N).
+pub(super) fn age_phrase(d: &Doc<'_>, t: usize) -> Option<(usize, u32)> {
+    let toks = &d.an.tokens;
+    if toks[t].kind != crate::text::TokenKind::Number {
+        return None;
+    }
+    let age: u32 = d.tok(t).parse().ok()?;
+    let words: Vec<String> = (t + 1..(t + 5).min(toks.len())).map(|i| d.lower(i)).collect();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    match w.as_slice() {
+        ["-", "year", "-", "old", ..] => Some((t + 5, age)),
+        ["year", "-", "old", ..] => Some((t + 4, age)),
+        _ => None,
+    }
+    .filter(|_| (1..=120).contains(&age))
+}

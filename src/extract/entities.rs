@@ -1,0 +1,296 @@
+//! Entity mentions: curated names (Aho-Corasick over the text), group nouns,
+//! and capitalised runs classified by the evidence around them: a title or
+//! honorific before them, an organisation or place head noun at their end, a
+//! known given name, an organisation descriptor ("newspaper X"), a
+//! preposition of place. Then mentions are grouped into the document's
+//! entities: surnames and honorific forms join the full name, acronyms join
+//! the name they abbreviate.
+
+use super::{Doc, Local, Mention};
+use crate::model::EntityType;
+use crate::rules::{NameRole, Title};
+use crate::text::TokenKind;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+/// A capitalised run and what the evidence says it is.
+struct Run {
+    tokens: Range<usize>,
+    etype: Option<EntityType>,
+    /// Only a preposition of place speaks for it.
+    weak: bool,
+    gender: Option<char>,
+    kind: Option<String>,
+}
+
+pub(super) fn detect(d: &mut Doc<'_>) {
+    let n = d.an.tokens.len();
+    let start_at: HashMap<usize, usize> = d.an.tokens.iter().enumerate().map(|(i, t)| (t.start, i)).collect();
+    let end_at: HashMap<usize, usize> = d.an.tokens.iter().enumerate().map(|(i, t)| (t.end, i)).collect();
+    let mut covered = vec![false; n];
+
+    // Curated names, case-sensitive, on token boundaries.
+    let mut found: Vec<(Range<usize>, usize, NameRole)> = Vec::new();
+    for m in d.pack.names.find_iter(d.text) {
+        if let (Some(&a), Some(&b)) = (start_at.get(&m.start()), end_at.get(&m.end())) {
+            let (entry, role) = d.pack.name_targets[m.pattern().as_usize()];
+            found.push((a..b + 1, entry, role));
+        }
+    }
+    // Group nouns, any case.
+    for m in d.pack.groups.find_iter(d.text) {
+        if let (Some(&a), Some(&b)) = (start_at.get(&m.start()), end_at.get(&m.end())) {
+            let (entry, role) = d.pack.group_targets[m.pattern().as_usize()];
+            found.push((a..b + 1, entry, role));
+        }
+    }
+    found.sort_by_key(|(r, _, _)| (r.start, std::cmp::Reverse(r.end)));
+    for (r, entry, role) in found {
+        if r.clone().any(|t| covered[t]) || !same_sentence(d, &r) {
+            continue;
+        }
+        // A curated name glued to more capitalised words is part of a longer name
+        // ("Georgia Smith" is not Georgia), unless that word is a head noun.
+        if d.pack.entries[entry].etype != EntityType::Group && role != NameRole::Demonym && r.end < n && d.is_cap(r.end)
+            && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1
+            && !d.pack.is("org_heads", d.tok(r.end))
+            && !d.pack.is("place_heads", d.tok(r.end))
+            && !d.pack.is("not_names", d.tok(r.end))
+            && !is_title_start(d, r.end)
+            && d.pack.entries[entry].etype == EntityType::Person
+        {
+            continue;
+        }
+        for t in r.clone() {
+            covered[t] = true;
+        }
+        let demonym = matches!(role, NameRole::Demonym | NameRole::People);
+        let e = d.entity_for_entry(entry);
+        if !demonym {
+            let surface = d.surface(&r).to_string();
+            d.entities[e].names.insert(surface);
+        }
+        d.mentions.push(Mention { etype: d.entities[e].etype, tokens: r, entity: e, demonym, pronoun: false });
+    }
+
+    // Capitalised runs over what the gazetteers left.
+    let mut runs = Vec::new();
+    for s in 0..d.an.sentences.len() {
+        let range = d.an.sentences[s].tokens.clone();
+        let mut i = range.start;
+        while i < range.end {
+            if covered[i] || !name_word(d, i) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut end = i + 1;
+            loop {
+                if end < range.end && !covered[end] && name_word(d, end) {
+                    end += 1;
+                } else if end + 1 < range.end
+                    && !covered[end + 1]
+                    && name_word(d, end + 1)
+                    && (d.pack.is("connectors", d.tok(end)) || (d.tok(end) == "-" && glued(d, end)))
+                {
+                    end += 2;
+                } else {
+                    break;
+                }
+            }
+            runs.push(classify(d, start..end, range.start));
+            i = end;
+        }
+    }
+
+    // Persons with a full name anchor the surnames.
+    for run in runs.iter_mut() {
+        if run.etype.is_none() && run.tokens.len() >= 2 && d.pack.given_names.contains(d.tok(run.tokens.start)) {
+            run.etype = Some(EntityType::Person);
+        }
+    }
+    let mut surnames: HashMap<String, usize> = HashMap::new();
+    let mut run_entity = vec![None; runs.len()];
+    // Curated persons already found anchor their surnames too.
+    for (ei, e) in d.entities.iter().enumerate() {
+        if e.etype == EntityType::Person {
+            let mut names: Vec<&String> = e.names.iter().collect();
+            names.push(&e.label);
+            for nm in names {
+                if let Some(last) = nm.split_whitespace().last() {
+                    surnames.entry(last.to_string()).or_insert(ei);
+                }
+            }
+        }
+    }
+    for (ri, run) in runs.iter().enumerate() {
+        if run.etype == Some(EntityType::Person) && run.tokens.len() >= 2 {
+            let label = name_text(d, &run.tokens);
+            let last = d.tok(run.tokens.end - 1).to_string();
+            let ei = match surnames.get(&last) {
+                Some(&ei) if d.entities[ei].names.iter().any(|n| n == &label) || d.entities[ei].label == label => ei,
+                _ => new_entity(d, EntityType::Person, &label, run.kind.clone()),
+            };
+            surnames.entry(last).or_insert(ei);
+            run_entity[ri] = Some(ei);
+        }
+    }
+    // Acronyms of multi-word organisations of this document.
+    let mut acronyms: HashMap<String, Range<usize>> = HashMap::new();
+    for run in &runs {
+        if run.etype == Some(EntityType::Organization) && run.tokens.len() >= 2 {
+            let words: Vec<&str> = run.tokens.clone().map(|t| d.tok(t)).filter(|w| w.chars().next().is_some_and(char::is_uppercase)).collect();
+            let full: String = words.iter().filter_map(|w| w.chars().next()).collect();
+            acronyms.insert(full.clone(), run.tokens.clone());
+            if words.len() >= 3 {
+                acronyms.insert(full[..full.len() - 1].to_string(), run.tokens.clone());
+            }
+        }
+    }
+
+    for (ri, run) in runs.iter().enumerate() {
+        let surface = name_text(d, &run.tokens);
+        let single = run.tokens.len() == 1;
+        let ei = if let Some(ei) = run_entity[ri] {
+            ei
+        } else if let Some(&ei) = surnames.get(&surface).filter(|_| single && run.etype.is_none_or(|t| t == EntityType::Person || run.weak)) {
+            ei
+        } else if let Some(full) = acronyms.get(&surface).filter(|_| single) {
+            let label = name_text(d, full);
+            find_or_new(d, EntityType::Organization, &label, None)
+        } else if let Some(t) = run.etype {
+            find_or_new(d, t, &surface, run.kind.clone())
+        } else {
+            continue;
+        };
+        if d.entities[ei].gender.is_none() {
+            d.entities[ei].gender = run.gender;
+        }
+        d.entities[ei].names.insert(surface.clone());
+        if run.etype == Some(EntityType::Person) && !single {
+            // Honorific forms are names too: "Mr Howard".
+        }
+        let etype = d.entities[ei].etype;
+        d.mentions.push(Mention { tokens: run.tokens.clone(), etype, entity: ei, demonym: false, pronoun: false });
+    }
+    for m in &d.mentions {
+        d.entities[m.entity].mentions += usize::from(!m.demonym);
+    }
+    d.mentions.sort_by_key(|m| m.tokens.start);
+    // A person's label is the longest name seen for them.
+    for e in d.entities.iter_mut() {
+        if e.entry.is_none() && e.etype == EntityType::Person {
+            if let Some(longest) = e.names.iter().max_by_key(|n| (n.split_whitespace().count(), n.len())) {
+                if longest.split_whitespace().count() > e.label.split_whitespace().count() {
+                    e.label = longest.clone();
+                }
+            }
+        }
+    }
+}
+
+fn same_sentence(d: &Doc<'_>, r: &Range<usize>) -> bool {
+    d.sentence_of[r.start] == d.sentence_of[r.end - 1]
+}
+
+fn glued(d: &Doc<'_>, i: usize) -> bool {
+    d.an.tokens[i].start == d.an.tokens[i - 1].end && d.an.tokens[i + 1].start == d.an.tokens[i].end
+}
+
+/// A capitalised word that can be part of a name.
+fn name_word(d: &Doc<'_>, i: usize) -> bool {
+    let w = d.tok(i);
+    (d.is_cap(i) || (d.an.tokens[i].kind == TokenKind::Number && i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
+        && !d.pack.is("not_names", w)
+        && !d.pack.is("honorifics_male", w)
+        && !d.pack.is("honorifics_female", w)
+        && !d.pack.is("honorifics", w)
+        && !d.pack.titles.contains_key(&w.to_lowercase())
+        && !is_title_start(d, i)
+}
+
+fn glued_after(d: &Doc<'_>, i: usize) -> bool {
+    i > 0 && d.an.tokens[i].start == d.an.tokens[i - 1].end + 1
+}
+
+/// Does a multi-word title start at token `i` ("Prime Minister")?
+fn is_title_start(d: &Doc<'_>, i: usize) -> bool {
+    (2..=d.pack.max_title_words).any(|len| {
+        i + len <= d.an.tokens.len() && d.pack.titles.contains_key(&(i..i + len).map(|t| d.lower(t)).collect::<Vec<_>>().join(" "))
+    })
+}
+
+/// The title ending just before token `end`, if any: (first token, title).
+pub(super) fn title_before<'p>(d: &Doc<'p>, end: usize, first: usize) -> Option<(usize, &'p Title)> {
+    (1..=d.pack.max_title_words).rev().find_map(|len| {
+        let start = end.checked_sub(len)?;
+        if start < first {
+            return None;
+        }
+        let key = (start..end).map(|t| d.lower(t)).collect::<Vec<_>>().join(" ");
+        d.pack.titles.get(&key).map(|t| (start, t))
+    })
+}
+
+fn name_text(d: &Doc<'_>, r: &Range<usize>) -> String {
+    d.surface(r).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
+    let mut run = Run { tokens: tokens.clone(), etype: None, weak: false, gender: None, kind: None };
+    let last = d.tok(tokens.end - 1);
+    let len = tokens.len();
+    let prev = (tokens.start > sentence_start).then(|| tokens.start - 1);
+    let prev_word = prev.map(|p| d.tok(p)).unwrap_or("");
+    // Sentence-initial, or just after an opening quote or dash.
+    let initial = prev.is_none() || (prev.is_some_and(|p| d.an.tokens[p].kind == TokenKind::Punct) && !matches!(prev_word, "," | ";" | ":"));
+    if len >= 2 && d.pack.is("org_heads", last) {
+        run.etype = Some(EntityType::Organization);
+    } else if len >= 2 && d.pack.is("place_heads", last) {
+        run.etype = Some(EntityType::Place);
+        run.kind = Some("landmark".into());
+    } else if d.pack.is("honorifics_male", prev_word) {
+        run.etype = Some(EntityType::Person);
+        run.gender = Some('m');
+    } else if d.pack.is("honorifics_female", prev_word) {
+        run.etype = Some(EntityType::Person);
+        run.gender = Some('f');
+    } else if d.pack.is("honorifics", prev_word)
+        || prev.is_some_and(|p| title_before(d, p + 1, sentence_start).is_some())
+        || d.pack.is("person_cues", prev_word)
+    {
+        run.etype = Some(EntityType::Person);
+    } else if d.pack.is("org_descriptors", prev_word) {
+        run.etype = Some(EntityType::Organization);
+    } else if len == 1 && is_acronym(last) && !d.pack.is("not_names", last) {
+        run.etype = Some(EntityType::Organization);
+    } else if d.pack.is("place_prepositions", prev_word) && !initial && len <= 2 {
+        run.etype = Some(EntityType::Place);
+        run.weak = true;
+    }
+    if run.etype.is_none() && initial && len == 1 {
+        // A sentence-initial word is a name only if seen elsewhere as one.
+        run.weak = false;
+    }
+    run
+}
+
+fn is_acronym(w: &str) -> bool {
+    let n = w.chars().count();
+    (2..=6).contains(&n)
+        && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && !w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+}
+
+fn new_entity(d: &mut Doc<'_>, etype: EntityType, label: &str, kind: Option<String>) -> usize {
+    d.entities.push(Local { etype, label: label.to_string(), names: BTreeSet::new(), entry: None, kind, gender: None, mentions: 0 });
+    d.entities.len() - 1
+}
+
+fn find_or_new(d: &mut Doc<'_>, etype: EntityType, label: &str, kind: Option<String>) -> usize {
+    d.entities
+        .iter()
+        .position(|e| e.etype == etype && (e.label == label || e.names.contains(label)))
+        .unwrap_or_else(|| new_entity(d, etype, label, kind))
+}

@@ -1,0 +1,352 @@
+//! Extraction: from one document's text to its facts. The stages run in this
+//! order over a shared [`Doc`]: entities (gazetteers and name patterns) →
+//! coreference (references to the main country, pronouns, descriptions) →
+//! attributes (titles, ages, and the relations titles imply) → relation
+//! rules → quotations → facts. Extraction does no I/O and keeps no state
+//! between documents, so documents can be extracted in parallel.
+
+mod attributes;
+mod coref;
+mod entities;
+mod quotes;
+mod relations;
+
+use crate::model::*;
+use crate::rules::pattern::Item;
+use crate::rules::RulePack;
+use crate::text::{self, Analysis, TokenKind};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+/// A mention of an entity in the text.
+#[derive(Clone, Debug)]
+pub(crate) struct Mention {
+    pub tokens: Range<usize>,
+    pub etype: EntityType,
+    pub entity: usize,
+    /// A demonym or people name ("Belarusian", "Belarusians"): evidence of a
+    /// place, not a mention of it as an actor.
+    pub demonym: bool,
+    /// A pronoun or description resolved to an entity ("he", "the 65-year-old strongman").
+    pub pronoun: bool,
+}
+
+/// An entity of this document.
+#[derive(Clone, Debug)]
+pub(crate) struct Local {
+    pub etype: EntityType,
+    pub label: String,
+    pub names: BTreeSet<String>,
+    pub entry: Option<usize>,
+    pub kind: Option<String>,
+    /// 'm' or 'f' when known from an honorific or pronoun.
+    pub gender: Option<char>,
+    pub mentions: usize,
+}
+
+/// A relation found by a rule, between local entities.
+#[derive(Clone, Debug)]
+pub(crate) struct LocalRelation {
+    pub subject: usize,
+    pub predicate: String,
+    pub object: usize,
+    pub rule: String,
+    pub span: Span,
+    pub sentence: usize,
+}
+
+/// A quotation with its speaker as a local entity.
+#[derive(Clone, Debug)]
+pub(crate) struct LocalQuote {
+    pub text: String,
+    pub speaker: Option<usize>,
+    pub rule: String,
+    pub span: Span,
+    pub sentence: usize,
+}
+
+pub(crate) struct Doc<'a> {
+    pub text: &'a str,
+    pub an: Analysis,
+    pub pack: &'a RulePack,
+    /// Sentence index of every token.
+    pub sentence_of: Vec<usize>,
+    pub mentions: Vec<Mention>,
+    pub entities: Vec<Local>,
+    pub main_country: Option<usize>,
+    pub main_city: Option<usize>,
+    pub relations: Vec<LocalRelation>,
+    pub quotes: Vec<LocalQuote>,
+    pub attributes: Vec<(usize, AttributeValue, String, Span, usize)>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn tok(&self, i: usize) -> &'a str {
+        let t = &self.an.tokens[i];
+        &self.text[t.start..t.end]
+    }
+
+    pub fn lower(&self, i: usize) -> String {
+        self.tok(i).to_lowercase()
+    }
+
+    pub fn is_cap(&self, i: usize) -> bool {
+        self.an.tokens[i].kind == TokenKind::Word && self.tok(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    pub fn span_of(&self, r: &Range<usize>) -> Span {
+        Span { start: self.an.tokens[r.start].start, end: self.an.tokens[r.end - 1].end }
+    }
+
+    pub fn surface(&self, r: &Range<usize>) -> &'a str {
+        let s = self.span_of(r);
+        &self.text[s.start..s.end]
+    }
+
+    /// The local entity of a curated entry, created on first use.
+    pub fn entity_for_entry(&mut self, entry: usize) -> usize {
+        if let Some(i) = self.entities.iter().position(|e| e.entry == Some(entry)) {
+            return i;
+        }
+        let e = &self.pack.entries[entry];
+        self.entities.push(Local {
+            etype: e.etype,
+            label: e.name.clone(),
+            names: BTreeSet::new(),
+            entry: Some(entry),
+            kind: e.kind.clone(),
+            gender: None,
+            mentions: 0,
+        });
+        self.entities.len() - 1
+    }
+
+    /// The items of a sentence for the pattern matcher, and for each item its token range.
+    pub fn items(&self, sentence: usize) -> (Vec<Item<'_>>, Vec<Range<usize>>, Vec<String>) {
+        let range = self.an.sentences[sentence].tokens.clone();
+        let lowers: Vec<String> = range.clone().map(|i| self.lower(i)).collect();
+        let mut by_start: BTreeMap<usize, usize> = BTreeMap::new();
+        for (mi, m) in self.mentions.iter().enumerate() {
+            if m.tokens.start >= range.start && m.tokens.end <= range.end {
+                by_start.entry(m.tokens.start).or_insert(mi);
+            }
+        }
+        let mut items = Vec::new();
+        let mut spans = Vec::new();
+        let mut i = range.start;
+        while i < range.end {
+            if let Some(&mi) = by_start.get(&i) {
+                let m = &self.mentions[mi];
+                let kind = self.entities[m.entity].kind.as_deref();
+                items.push(Item::Mention { index: mi, etype: m.etype, kind, demonym: m.demonym });
+                spans.push(m.tokens.clone());
+                i = m.tokens.end;
+            } else {
+                items.push(Item::Token { lower: "", number: self.an.tokens[i].kind == TokenKind::Number });
+                spans.push(i..i + 1);
+                i += 1;
+            }
+        }
+        (items, spans, lowers)
+    }
+}
+
+/// Fills the lower-case text of token items (kept apart so `items` can borrow).
+pub(crate) fn with_lowers<'b>(items: &mut [Item<'b>], spans: &[Range<usize>], lowers: &'b [String], first: usize) {
+    for (item, span) in items.iter_mut().zip(spans) {
+        if let Item::Token { lower, .. } = item {
+            *lower = &lowers[span.start - first];
+        }
+    }
+}
+
+/// Extracts the facts of one document.
+pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
+    let an = text::analyse(&doc.text, &pack.text);
+    let mut sentence_of = vec![0; an.tokens.len()];
+    for (si, s) in an.sentences.iter().enumerate() {
+        for t in s.tokens.clone() {
+            sentence_of[t] = si;
+        }
+    }
+    let mut d = Doc {
+        text: &doc.text,
+        an,
+        pack,
+        sentence_of,
+        mentions: Vec::new(),
+        entities: Vec::new(),
+        main_country: None,
+        main_city: None,
+        relations: Vec::new(),
+        quotes: Vec::new(),
+        attributes: Vec::new(),
+    };
+    entities::detect(&mut d);
+    coref::resolve(&mut d);
+    attributes::extract(&mut d);
+    relations::extract(&mut d);
+    quotes::extract(&mut d);
+    facts(d, doc)
+}
+
+/// Turns the document's local results into sorted, deduplicated facts with global keys.
+fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
+    // Only entities mentioned as actors (or used by a fact) make it out.
+    let mut used = vec![false; d.entities.len()];
+    let mut counts = vec![0usize; d.entities.len()];
+    for m in &d.mentions {
+        if !m.demonym {
+            used[m.entity] = true;
+            counts[m.entity] += 1;
+        }
+    }
+    for r in &d.relations {
+        used[r.subject] = true;
+        used[r.object] = true;
+    }
+    for q in &d.quotes {
+        if let Some(s) = q.speaker {
+            used[s] = true;
+        }
+    }
+    let keys: Vec<String> = d.entities.iter().map(|e| entity_key(e.etype, &e.label)).collect();
+    let sentence_span = |si: usize| d.an.sentences[si].span;
+
+    let mut entities: BTreeMap<String, EntityFact> = BTreeMap::new();
+    for (i, e) in d.entities.iter().enumerate() {
+        if !used[i] {
+            continue;
+        }
+        let mut alts: BTreeSet<String> = e.names.clone();
+        if let Some(entry) = e.entry {
+            alts.extend(d.pack.entries[entry].aliases.iter().cloned());
+        }
+        alts.remove(&e.label);
+        let f = entities.entry(keys[i].clone()).or_insert_with(|| EntityFact {
+            key: keys[i].clone(),
+            etype: e.etype,
+            label: e.label.clone(),
+            alt_labels: Vec::new(),
+            kind: e.kind.clone(),
+            mentions: 0,
+        });
+        f.mentions += counts[i];
+        let mut all: BTreeSet<String> = f.alt_labels.drain(..).collect();
+        all.extend(alts);
+        f.alt_labels = all.into_iter().collect();
+    }
+
+    let mut seen = BTreeSet::new();
+    let mut relations = Vec::new();
+    for r in &d.relations {
+        let (mut s, mut o) = (keys[r.subject].clone(), keys[r.object].clone());
+        if s == o {
+            continue;
+        }
+        if crate::vocab::SYMMETRIC.contains(&r.predicate.as_str()) && s > o {
+            std::mem::swap(&mut s, &mut o);
+        }
+        if !seen.insert((s.clone(), r.predicate.clone(), o.clone())) {
+            continue;
+        }
+        relations.push(RelationFact {
+            subject: s,
+            predicate: r.predicate.clone(),
+            object: o,
+            evidence: Evidence { rule: r.rule.clone(), span: r.span, sentence: sentence_span(r.sentence) },
+        });
+    }
+    relations.sort_by(|a, b| (&a.subject, &a.predicate, &a.object).cmp(&(&b.subject, &b.predicate, &b.object)));
+
+    let mut attributes = Vec::new();
+    let mut seen_attr = BTreeSet::new();
+    for (ent, value, rule, span, si) in &d.attributes {
+        let key = keys[*ent].clone();
+        if !entities.contains_key(&key) {
+            continue;
+        }
+        let v = match value {
+            AttributeValue::Title(t) => format!("t:{}", t.to_lowercase()),
+            AttributeValue::Age(a) => format!("a:{a}"),
+        };
+        if !seen_attr.insert((key.clone(), v)) {
+            continue;
+        }
+        attributes.push(AttributeFact {
+            entity: key,
+            value: value.clone(),
+            evidence: Evidence { rule: rule.clone(), span: *span, sentence: sentence_span(*si) },
+        });
+    }
+
+    let mut quotes: Vec<QuoteFact> = d
+        .quotes
+        .iter()
+        .map(|q| QuoteFact {
+            text: q.text.clone(),
+            speaker: q.speaker.map(|i| keys[i].clone()),
+            evidence: Evidence { rule: q.rule.clone(), span: q.span, sentence: sentence_span(q.sentence) },
+        })
+        .collect();
+    quotes.sort_by_key(|q| q.evidence.span);
+    quotes.dedup_by(|a, b| a.evidence.span == b.evidence.span);
+
+    DocFacts {
+        doc: doc.clone(),
+        main_country: d.main_country.map(|i| keys[i].clone()),
+        entities: entities.into_values().collect(),
+        relations,
+        quotes,
+        attributes,
+    }
+}
+
+/// The stable key of an entity: `type/slug`, a pure function of its type and canonical name.
+pub fn entity_key(etype: EntityType, label: &str) -> String {
+    format!("{}/{}", etype.slug(), slug(label))
+}
+
+/// Lower-case ASCII-ish slug: letters and digits kept (any script), the rest as single dashes.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_stable() {
+        assert_eq!(slug("Alexander Lukashenko"), "alexander-lukashenko");
+        assert_eq!(slug("  Agence France-Presse "), "agence-france-presse");
+        assert_eq!(slug("Côte d'Ivoire"), "côte-d-ivoire");
+        assert_eq!(entity_key(EntityType::Place, "St. Petersburg"), "place/st-petersburg");
+    }
+}
+
+/// A document id as an IRI path segment: kept readable, anything unsafe percent-encoded.
+pub fn slug_id(id: &str) -> String {
+    let mut out = String::new();
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

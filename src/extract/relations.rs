@@ -1,0 +1,80 @@
+//! Relations from the rule pack's patterns, matched sentence by sentence over
+//! tokens and mentions; plus the containment the gazetteer knows ("Cardiff"
+//! is in "Wales") when the document names both places.
+
+use super::{Doc, LocalRelation};
+use crate::model::EntityType;
+use crate::rules::pattern::Item;
+use crate::rules::Anchor;
+
+pub(super) fn extract(d: &mut Doc<'_>) {
+    let mut found = Vec::new();
+    for si in 0..d.an.sentences.len() {
+        let first = d.an.sentences[si].tokens.start;
+        let (mut items, spans, lowers) = d.items(si);
+        super::with_lowers(&mut items, &spans, &lowers, first);
+        for rule in &d.pack.relations {
+            for m in rule.pattern.find_all(&items, d.pack) {
+                let pick = |anchor: Anchor, slot: Option<usize>| -> Option<usize> {
+                    match anchor {
+                        Anchor::Slot => slot.map(|mi| d.mentions[mi].entity),
+                        Anchor::Before => nearest(d, items[..m.start].iter().rev()),
+                        Anchor::After => nearest(d, items[m.end..].iter()),
+                        Anchor::MainCountry => d.main_country,
+                        Anchor::MainCity => d.main_city,
+                        Anchor::Antecedent => None,
+                    }
+                };
+                let (Some(s), Some(o)) = (pick(rule.subject, m.subject), pick(rule.object, m.object)) else { continue };
+                if s == o {
+                    continue;
+                }
+                let span = d.span_of(&(spans[m.start].start..spans[m.end - 1].end));
+                found.push(LocalRelation { subject: s, predicate: rule.predicate.clone(), object: o, rule: rule.id.clone(), span, sentence: si });
+            }
+        }
+    }
+    d.relations.extend(found);
+    containment(d);
+}
+
+/// The nearest actor among `items`: a person if there is one, else an
+/// organisation, else a place, else a group.
+fn nearest<'i>(d: &Doc<'_>, items: impl Iterator<Item = &'i Item<'i>> + Clone) -> Option<usize> {
+    for want in [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Group] {
+        let hit = items.clone().find_map(|it| match *it {
+            Item::Mention { index, etype, demonym: false, .. } if etype == want => Some(d.mentions[index].entity),
+            _ => None,
+        });
+        if hit.is_some() {
+            return hit;
+        }
+    }
+    None
+}
+
+fn containment(d: &mut Doc<'_>) {
+    let mut new = Vec::new();
+    for m in &d.mentions {
+        if m.demonym || m.pronoun || m.etype != EntityType::Place {
+            continue;
+        }
+        let Some(entry) = d.entities[m.entity].entry else { continue };
+        let Some(within) = &d.pack.entries[entry].within else { continue };
+        let Some(&outer) = d.pack.entry_by_name.get(within) else { continue };
+        let Some(o) = d.entities.iter().position(|e| e.entry == Some(outer)) else { continue };
+        if !d.mentions.iter().any(|x| x.entity == o && !x.demonym) {
+            continue;
+        }
+        let si = d.sentence_of[m.tokens.start];
+        new.push(LocalRelation {
+            subject: m.entity,
+            predicate: "locatedIn".into(),
+            object: o,
+            rule: "gazetteer:in".into(),
+            span: d.span_of(&m.tokens),
+            sentence: si,
+        });
+    }
+    d.relations.extend(new);
+}

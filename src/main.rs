@@ -1,0 +1,16 @@
+//! The `gleaner` binary: parse arguments, run the command, print the error
+//! chain, pick the exit status (0 ok, 1 failure, 2 bad rules, query or usage).
+
+use clap::Parser;
+
+fn main() {
+    let cli = gleaner::cli::Cli::parse();
+    let code = match gleaner::commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gleaner: {e:#}");
+            gleaner::commands::exit_code(&e)
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,189 @@
+//! The one place that knows the order of the stages: read documents →
+//! extract facts (in parallel, in batches, order kept) → RDF quads → store
+//! (one transaction per batch) → exports. Also the streaming `extract` and
+//! the `load` of N-Quads files.
+
+use crate::model::DocFacts;
+use crate::rules::RulePack;
+use crate::source::{Inputs, SourceError};
+use crate::{extract, rdf, store};
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Documents extracted together; bounds memory whatever the corpus size.
+const BATCH: usize = 256;
+
+/// How a run reports progress.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    pub quiet: bool,
+}
+
+impl Progress {
+    fn bar(&self, total_bytes: u64) -> ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}")
+                .expect("valid template"),
+        );
+        bar
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub documents: usize,
+    pub entities: usize,
+    pub relations: usize,
+    pub quotes: usize,
+    pub quads: usize,
+    pub bytes: u64,
+    pub seconds: f64,
+    /// Every bad input, as a message naming file and line.
+    pub failures: Vec<String>,
+}
+
+impl Summary {
+    pub fn line(&self, verb: &str) -> String {
+        let mbs = self.bytes as f64 / 1e6 / self.seconds.max(1e-9);
+        format!(
+            "{verb} {} documents: {} entities, {} relations, {} quotations, {} quads in {:.2} s ({:.1} MB/s); {} failed",
+            self.documents, self.entities, self.relations, self.quotes, self.quads, self.seconds, mbs, self.failures.len()
+        )
+    }
+
+    fn add(&mut self, f: &DocFacts, quads: usize) {
+        self.documents += 1;
+        self.entities += f.entities.len();
+        self.relations += f.relations.len();
+        self.quotes += f.quotes.len();
+        self.quads += quads;
+        self.bytes += f.doc.text.len() as u64;
+    }
+}
+
+/// Total size of the input files, for the progress bar (0 when unknown).
+fn input_bytes(inputs: &[PathBuf]) -> u64 {
+    fn walk(p: &Path) -> u64 {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => std::fs::read_dir(p).map(|rd| rd.flatten().map(|e| walk(&e.path())).sum()).unwrap_or(0),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        }
+    }
+    inputs.iter().map(|p| walk(p)).sum()
+}
+
+fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = jobs {
+        b = b.num_threads(j.max(1));
+    }
+    b.build().context("cannot start worker threads")
+}
+
+/// Streams documents in batches; `each` gets every batch's facts in input order.
+fn run(
+    inputs: &[PathBuf],
+    pack: &RulePack,
+    jobs: Option<usize>,
+    progress: Progress,
+    summary: &mut Summary,
+    mut each: impl FnMut(Vec<DocFacts>, &mut Summary) -> Result<()>,
+) -> Result<()> {
+    let started = Instant::now();
+    let pool = pool(jobs)?;
+    let bar = progress.bar(input_bytes(inputs));
+    let mut docs = Inputs::new(inputs).peekable();
+    loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH {
+            match docs.next() {
+                Some(Ok(d)) => batch.push(d),
+                Some(Err(e)) => report(&bar, summary, e),
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let facts: Vec<DocFacts> = pool.install(|| batch.par_iter().map(|d| extract::extract(d, pack)).collect());
+        bar.inc(facts.iter().map(|f| f.doc.text.len() as u64).sum());
+        each(facts, summary)?;
+        bar.set_message(format!("{} docs", summary.documents));
+    }
+    bar.finish_and_clear();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(())
+}
+
+fn report(bar: &ProgressBar, summary: &mut Summary, e: SourceError) {
+    let msg = e.to_string();
+    bar.suspend(|| eprintln!("gleaner: skipped {msg}"));
+    summary.failures.push(msg);
+}
+
+/// `gleaner build`: documents into the store.
+pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option<usize>, progress: Progress) -> Result<Summary> {
+    let store = store::open(store_dir)?;
+    let mut summary = Summary::default();
+    run(inputs, pack, jobs, progress, &mut summary, |facts, summary| {
+        let graphs: Vec<(String, Vec<oxigraph::model::Quad>)> =
+            facts.iter().map(|f| (rdf::doc_iri(&f.doc.id), rdf::document_quads(f))).collect();
+        for (f, (_, q)) in facts.iter().zip(&graphs) {
+            summary.add(f, q.len());
+        }
+        store::replace_graphs(&store, &graphs)
+    })?;
+    store.flush()?;
+    Ok(summary)
+}
+
+/// `gleaner extract`: the N-Quads of each document to `out`, no store.
+pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, progress: Progress, out: impl Write) -> Result<Summary> {
+    let mut summary = Summary::default();
+    let mut w = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(std::io::BufWriter::new(out));
+    run(inputs, pack, jobs, progress, &mut summary, |facts, summary| {
+        for f in &facts {
+            let quads = rdf::document_quads(f);
+            for q in &quads {
+                w.serialize_quad(q)?;
+            }
+            summary.add(f, quads.len());
+        }
+        Ok(())
+    })?;
+    w.finish()?.flush()?;
+    Ok(summary)
+}
+
+/// `gleaner load`: N-Quads files into the store, replacing the graphs they hold.
+pub fn load(files: &[PathBuf], store_dir: &Path) -> Result<Summary> {
+    let started = Instant::now();
+    let store = store::open(store_dir)?;
+    let mut summary = Summary::default();
+    for file in files {
+        let reader = std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?;
+        let mut graphs: std::collections::BTreeMap<String, Vec<oxigraph::model::Quad>> = Default::default();
+        for q in RdfParser::from_format(RdfFormat::NQuads).for_reader(std::io::BufReader::new(reader)) {
+            let q = q.with_context(|| format!("{}: not valid N-Quads", file.display()))?;
+            graphs.entry(q.graph_name.to_string().trim_matches(['<', '>']).to_string()).or_default().push(q);
+        }
+        let graphs: Vec<(String, Vec<_>)> = graphs.into_iter().collect();
+        summary.documents += graphs.len();
+        summary.quads += graphs.iter().map(|(_, q)| q.len()).sum::<usize>();
+        summary.bytes += std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        store::replace_graphs(&store, &graphs)?;
+    }
+    store.flush()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}

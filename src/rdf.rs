@@ -1,0 +1,163 @@
+//! Facts to RDF: the quads of one document's named graph. Entity IRIs are
+//! `https://w3id.org/gleaner/id/{type}/{slug}`, a pure function of the
+//! entity's type and canonical name, so graphs built apart merge by union.
+//! Provenance: every relation, attribute and quotation has a fact node
+//! (`gl:Fact`, also an `rdf:Statement` for relations and attributes) with
+//! `gl:rule`, character offsets `gl:start`/`gl:end` and `gl:evidence`
+//! pointing to a `gl:Sentence` that holds the sentence text.
+
+use crate::model::*;
+use crate::vocab::*;
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+
+pub fn doc_iri(id: &str) -> String {
+    format!("{DOC}{}", crate::extract::slug_id(id))
+}
+
+pub fn entity_iri(key: &str) -> String {
+    format!("{ID}{key}")
+}
+
+fn nn(iri: &str) -> NamedNode {
+    NamedNode::new_unchecked(iri)
+}
+
+/// Byte to character offsets of one text.
+struct Chars<'a> {
+    text: &'a str,
+    ascii: bool,
+}
+
+impl Chars<'_> {
+    fn at(&self, byte: usize) -> i64 {
+        if self.ascii {
+            byte as i64
+        } else {
+            self.text[..byte].chars().count() as i64
+        }
+    }
+}
+
+struct Writer {
+    graph: GraphName,
+    quads: Vec<Quad>,
+}
+
+impl Writer {
+    fn add(&mut self, s: &str, p: &str, o: impl Into<Term>) {
+        self.quads.push(Quad::new(NamedOrBlankNode::NamedNode(nn(s)), nn(p), o.into(), self.graph.clone()));
+    }
+    fn iri(&mut self, s: &str, p: &str, o: &str) {
+        self.add(s, p, nn(o));
+    }
+    fn lit(&mut self, s: &str, p: &str, o: &str) {
+        self.add(s, p, Literal::new_simple_literal(o));
+    }
+    fn int(&mut self, s: &str, p: &str, o: i64) {
+        self.add(s, p, Literal::from(o));
+    }
+}
+
+fn type_iri(t: EntityType) -> &'static str {
+    match t {
+        EntityType::Person => SCHEMA_PERSON,
+        EntityType::Organization => SCHEMA_ORGANIZATION,
+        EntityType::Place => SCHEMA_PLACE,
+        EntityType::Group => GL_GROUP,
+    }
+}
+
+/// All quads of one document, in a deterministic order.
+pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
+    let g = doc_iri(&f.doc.id);
+    let mut w = Writer { graph: GraphName::NamedNode(nn(&g)), quads: Vec::new() };
+    let chars = Chars { text: &f.doc.text, ascii: f.doc.text.is_ascii() };
+
+    w.iri(&g, RDF_TYPE, SCHEMA_ARTICLE);
+    w.lit(&g, SCHEMA_IDENTIFIER, &f.doc.id);
+    if let Some(t) = &f.doc.title {
+        w.lit(&g, SCHEMA_HEADLINE, t);
+    }
+    if let Some(d) = &f.doc.date {
+        w.lit(&g, SCHEMA_DATE_PUBLISHED, d);
+    }
+    if let Some(u) = &f.doc.url {
+        w.lit(&g, SCHEMA_URL, u);
+    }
+    if let Some(s) = &f.doc.source {
+        w.lit(&g, SCHEMA_PUBLISHER, s);
+    }
+    if let Some(c) = &f.main_country {
+        w.iri(&g, GL_MAIN_COUNTRY, &entity_iri(c));
+    }
+
+    for e in &f.entities {
+        let iri = entity_iri(&e.key);
+        w.iri(&iri, RDF_TYPE, type_iri(e.etype));
+        w.lit(&iri, RDFS_LABEL, &e.label);
+        for a in &e.alt_labels {
+            w.lit(&iri, SKOS_ALT_LABEL, a);
+        }
+        if let Some(k) = &e.kind {
+            w.lit(&iri, GL_KIND, k);
+        }
+        if e.mentions > 0 {
+            w.int(&iri, GL_MENTION_COUNT, e.mentions as i64);
+        }
+        w.iri(&g, GL_MENTIONS, &iri);
+    }
+
+    let mut sentences = std::collections::BTreeSet::new();
+    let mut evidence = |w: &mut Writer, node: &str, ev: &Evidence| {
+        w.lit(node, GL_RULE, &ev.rule);
+        w.int(node, GL_START, chars.at(ev.span.start));
+        w.int(node, GL_END, chars.at(ev.span.end));
+        w.iri(node, GL_DOCUMENT, &g);
+        let s = format!("{g}#sentence-{}", chars.at(ev.sentence.start));
+        w.iri(node, GL_EVIDENCE, &s);
+        if sentences.insert(ev.sentence) {
+            w.iri(&s, RDF_TYPE, GL_SENTENCE);
+            w.lit(&s, GL_TEXT, &f.doc.text[ev.sentence.start..ev.sentence.end]);
+            w.int(&s, GL_START, chars.at(ev.sentence.start));
+            w.int(&s, GL_END, chars.at(ev.sentence.end));
+            w.iri(&s, GL_DOCUMENT, &g);
+        }
+    };
+
+    for r in &f.relations {
+        let (s, p, o) = (entity_iri(&r.subject), format!("{GL}{}", r.predicate), entity_iri(&r.object));
+        w.iri(&s, &p, &o);
+        let node = format!("{g}#fact-{}", crate::extract::slug(&format!("{} {} {}", r.subject, r.predicate, r.object)));
+        w.iri(&node, RDF_TYPE, GL_FACT);
+        w.iri(&node, RDF_TYPE, RDF_STATEMENT);
+        w.iri(&node, RDF_SUBJECT, &s);
+        w.iri(&node, RDF_PREDICATE, &p);
+        w.iri(&node, RDF_OBJECT, &o);
+        evidence(&mut w, &node, &r.evidence);
+    }
+    for (i, a) in f.attributes.iter().enumerate() {
+        let s = entity_iri(&a.entity);
+        let (p, lit) = match &a.value {
+            AttributeValue::Title(t) => (GL_TITLE, Literal::new_simple_literal(t)),
+            AttributeValue::Age(n) => (GL_AGE, Literal::from(i64::from(*n))),
+        };
+        w.add(&s, p, lit.clone());
+        let node = format!("{g}#attribute-{i}");
+        w.iri(&node, RDF_TYPE, GL_ATTRIBUTE_FACT);
+        w.iri(&node, RDF_TYPE, RDF_STATEMENT);
+        w.iri(&node, RDF_SUBJECT, &s);
+        w.iri(&node, RDF_PREDICATE, p);
+        w.add(&node, RDF_OBJECT, lit);
+        evidence(&mut w, &node, &a.evidence);
+    }
+    for q in &f.quotes {
+        let node = format!("{g}#quote-{}", chars.at(q.evidence.span.start));
+        w.iri(&node, RDF_TYPE, SCHEMA_QUOTATION);
+        w.lit(&node, SCHEMA_TEXT, &q.text);
+        if let Some(s) = &q.speaker {
+            w.iri(&node, GL_SPEAKER, &entity_iri(s));
+        }
+        evidence(&mut w, &node, &q.evidence);
+    }
+    w.quads
+}

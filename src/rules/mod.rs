@@ -1,0 +1,567 @@
+//! The rule pack: curated knowledge and patterns kept as TOML data under
+//! `ontology/` (format in `ontology/README.md`). This module loads and
+//! compiles it: gazetteers into Aho-Corasick automata, titles and lexicon
+//! lists into hash sets, patterns into [`pattern::Pattern`]s. The default
+//! pack is compiled into the binary; `--rules DIR` adds or replaces it.
+//! Loading reports every error at once, each with file, line and column.
+
+pub mod builtin;
+pub mod pattern;
+
+use crate::model::EntityType;
+use crate::text::TextRules;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use pattern::{Lexicon, Pattern};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// One error in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+/// All the errors of a rule pack.
+#[derive(Debug, Clone)]
+pub struct RuleErrors(pub Vec<RuleError>);
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        write!(f, "\n{} error(s) in the rule pack", self.0.len())
+    }
+}
+
+impl std::error::Error for RuleErrors {}
+
+// ---------------------------------------------------------------- file format
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    entity: Vec<EntityEntry>,
+    #[serde(default)]
+    given_names: Vec<String>,
+    #[serde(default)]
+    title: Vec<TitleEntry>,
+    #[serde(default)]
+    text: TextSection,
+    #[serde(default)]
+    lexicon: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    relation: Vec<RelationEntry>,
+    #[serde(default)]
+    reference: Vec<ReferenceEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntityEntry {
+    #[serde(rename = "type")]
+    etype: Spanned<String>,
+    kind: Option<String>,
+    name: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    demonyms: Vec<String>,
+    #[serde(default)]
+    people: Vec<String>,
+    capital: Option<String>,
+    #[serde(rename = "in")]
+    within: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TitleEntry {
+    words: Vec<String>,
+    relation: Option<Spanned<String>>,
+    #[serde(default)]
+    head_of_state: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TextSection {
+    #[serde(default)]
+    abbreviations: Vec<String>,
+    #[serde(default)]
+    boilerplate: Vec<Spanned<String>>,
+    #[serde(default)]
+    heading: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelationEntry {
+    id: String,
+    predicate: Spanned<String>,
+    pattern: Spanned<String>,
+    subject: Option<Spanned<String>>,
+    object: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferenceEntry {
+    id: String,
+    pattern: Spanned<String>,
+    refers: Spanned<String>,
+}
+
+// ---------------------------------------------------------------- compiled pack
+
+/// A curated entity of a gazetteer.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub etype: EntityType,
+    pub kind: Option<String>,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub demonyms: Vec<String>,
+    pub people: Vec<String>,
+    pub capital: Option<String>,
+    pub within: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameRole {
+    Name,
+    Alias,
+    Demonym,
+    People,
+}
+
+#[derive(Debug, Clone)]
+pub struct Title {
+    /// The title as written in the pack ("prime minister").
+    pub words: String,
+    pub relation: Option<String>,
+    pub head_of_state: bool,
+}
+
+/// Where a relation's subject or object comes from when not from a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// The `{s:…}` / `{o:…}` slot of the pattern.
+    Slot,
+    /// The nearest actor before the match in the sentence (persons first).
+    Before,
+    /// The first actor after the match in the sentence (persons first).
+    After,
+    /// The document's main country.
+    MainCountry,
+    /// The most mentioned city of the document.
+    MainCity,
+    /// The person the text last spoke of (for references only).
+    Antecedent,
+}
+
+impl Anchor {
+    fn parse(s: &str) -> Option<Anchor> {
+        Some(match s {
+            "before" => Anchor::Before,
+            "after" => Anchor::After,
+            "main-country" => Anchor::MainCountry,
+            "main-city" => Anchor::MainCity,
+            "antecedent" => Anchor::Antecedent,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RelationRule {
+    pub id: String,
+    pub predicate: String,
+    pub pattern: Pattern,
+    pub subject: Anchor,
+    pub object: Anchor,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReferenceRule {
+    pub id: String,
+    pub pattern: Pattern,
+    pub refers: Anchor,
+}
+
+/// The compiled rule pack.
+pub struct RulePack {
+    pub entries: Vec<Entry>,
+    /// Case-sensitive automaton over names, aliases, demonyms and peoples.
+    pub names: AhoCorasick,
+    pub name_targets: Vec<(usize, NameRole)>,
+    /// Case-insensitive automaton over group names (common nouns).
+    pub groups: AhoCorasick,
+    pub group_targets: Vec<(usize, NameRole)>,
+    pub given_names: HashSet<String>,
+    pub titles: HashMap<String, Title>,
+    pub max_title_words: usize,
+    pub text: TextRules,
+    pub lexicon: HashMap<String, HashSet<String>>,
+    pub relations: Vec<RelationRule>,
+    pub references: Vec<ReferenceRule>,
+    pub entry_by_name: HashMap<String, usize>,
+}
+
+impl Lexicon for RulePack {
+    fn has(&self, class: &str, word: &str) -> bool {
+        self.lexicon.get(class).is_some_and(|s| s.contains(word))
+    }
+}
+
+impl RulePack {
+    /// Is the lower-case `word` in the lexicon list `class`?
+    pub fn has_word(&self, class: &str, word: &str) -> bool {
+        self.lexicon.get(class).is_some_and(|s| s.contains(word))
+    }
+
+    /// Is `word` (any case) in the lexicon list `class`?
+    pub fn is(&self, class: &str, word: &str) -> bool {
+        self.lexicon.get(class).is_some_and(|s| s.contains(&word.to_lowercase()))
+    }
+
+    /// The default pack built into the binary.
+    pub fn builtin() -> Result<RulePack, RuleErrors> {
+        Self::load(true, &[])
+    }
+
+    /// The built-in pack (unless `builtin` is false) plus the `.toml` files of
+    /// `dirs`, in order; later entries with the same type and name extend
+    /// earlier ones.
+    pub fn load(builtin: bool, dirs: &[PathBuf]) -> Result<RulePack, RuleErrors> {
+        let mut files: Vec<(String, String)> = Vec::new();
+        let mut errors = Vec::new();
+        if builtin {
+            files.extend(builtin::FILES.iter().map(|(n, t)| (format!("<builtin>/{n}"), t.to_string())));
+        }
+        for dir in dirs {
+            match toml_files(dir) {
+                Ok(paths) if paths.is_empty() => errors.push(RuleError {
+                    file: dir.display().to_string(),
+                    line: 0,
+                    column: 0,
+                    message: "no .toml rule files here; expected a folder of rule files".into(),
+                }),
+                Ok(paths) => {
+                    for p in paths {
+                        match std::fs::read_to_string(&p) {
+                            Ok(t) => files.push((p.display().to_string(), t)),
+                            Err(e) => errors.push(RuleError { file: p.display().to_string(), line: 0, column: 0, message: e.to_string() }),
+                        }
+                    }
+                }
+                Err(e) => errors.push(RuleError { file: dir.display().to_string(), line: 0, column: 0, message: e.to_string() }),
+            }
+        }
+        let mut builder = Builder::default();
+        for (name, text) in &files {
+            builder.add_file(name, text, &mut errors);
+        }
+        builder.finish(errors)
+    }
+}
+
+fn toml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Line and column (1-based, in characters) of a byte offset.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[derive(Default)]
+struct Builder {
+    entries: Vec<Entry>,
+    entry_index: HashMap<(EntityType, String), usize>,
+    given_names: HashSet<String>,
+    titles: HashMap<String, Title>,
+    text: TextRules,
+    lexicon: HashMap<String, HashSet<String>>,
+    relations: Vec<(String, String, RelationEntry)>,
+    references: Vec<(String, String, ReferenceEntry)>,
+}
+
+impl Builder {
+    fn add_file(&mut self, file: &str, text: &str, errors: &mut Vec<RuleError>) {
+        let err_at = |offset: usize, message: String| {
+            let (line, column) = position(text, offset);
+            RuleError { file: file.to_string(), line, column, message }
+        };
+        let parsed: RuleFile = match toml::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                let offset = e.span().map_or(0, |s| s.start);
+                errors.push(err_at(offset, format!("{}; see ontology/README.md for the format", e.message())));
+                return;
+            }
+        };
+        for e in parsed.entity {
+            let Some(etype) = EntityType::parse(e.etype.get_ref()) else {
+                errors.push(err_at(
+                    e.etype.span().start,
+                    format!("unknown entity type {:?}; expected Person, Organization, Place or Group", e.etype.get_ref()),
+                ));
+                continue;
+            };
+            let name = e.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                errors.push(err_at(e.name.span().start, "empty name; expected the entity's canonical name".into()));
+                continue;
+            }
+            let key = (etype, name.clone());
+            if let Some(&i) = self.entry_index.get(&key) {
+                let old = &mut self.entries[i];
+                old.aliases.extend(e.aliases);
+                old.demonyms.extend(e.demonyms);
+                old.people.extend(e.people);
+                old.kind = e.kind.or(old.kind.take());
+                old.capital = e.capital.or(old.capital.take());
+                old.within = e.within.or(old.within.take());
+            } else {
+                self.entry_index.insert(key, self.entries.len());
+                self.entries.push(Entry {
+                    etype,
+                    kind: e.kind,
+                    name,
+                    aliases: e.aliases,
+                    demonyms: e.demonyms,
+                    people: e.people,
+                    capital: e.capital,
+                    within: e.within,
+                });
+            }
+        }
+        self.given_names.extend(parsed.given_names);
+        for t in parsed.title {
+            if let Some(r) = &t.relation {
+                if !crate::vocab::RELATIONS.contains(&r.get_ref().as_str()) {
+                    errors.push(err_at(r.span().start, format!("unknown relation {:?}; expected one of {}", r.get_ref(), crate::vocab::RELATIONS.join(", "))));
+                    continue;
+                }
+            }
+            for w in t.words {
+                let key = normalize_words(&w);
+                self.titles.insert(
+                    key,
+                    Title { words: w, relation: t.relation.as_ref().map(|r| r.get_ref().clone()), head_of_state: t.head_of_state },
+                );
+            }
+        }
+        self.text.abbreviations.extend(parsed.text.abbreviations.iter().map(|a| a.trim_end_matches('.').to_lowercase()));
+        for (list, target) in [(parsed.text.boilerplate, 0), (parsed.text.heading, 1)] {
+            for r in list {
+                match Regex::new(r.get_ref()) {
+                    Ok(re) if target == 0 => self.text.boilerplate.push(re),
+                    Ok(re) => self.text.heading.push(re),
+                    Err(e) => errors.push(err_at(r.span().start, format!("bad regular expression: {e}"))),
+                }
+            }
+        }
+        for (k, v) in parsed.lexicon {
+            self.lexicon.entry(k).or_default().extend(v.into_iter().map(|w| w.to_lowercase()));
+        }
+        for r in parsed.relation {
+            self.relations.push((file.to_string(), text.to_string(), r));
+        }
+        for r in parsed.reference {
+            self.references.push((file.to_string(), text.to_string(), r));
+        }
+    }
+
+    fn finish(self, mut errors: Vec<RuleError>) -> Result<RulePack, RuleErrors> {
+        let lexicon = self.lexicon;
+        let classes = |c: &str| lexicon.contains_key(c);
+        let pattern_at = |file: &str, text: &str, p: &Spanned<String>, errors: &mut Vec<RuleError>| -> Option<Pattern> {
+            match Pattern::parse(p.get_ref(), &classes) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    // +1 for the opening quote of the TOML string.
+                    let (line, column) = position(text, p.span().start + 1 + e.column);
+                    errors.push(RuleError { file: file.to_string(), line, column, message: e.message });
+                    None
+                }
+            }
+        };
+        let anchor_at = |file: &str, text: &str, a: &Option<Spanned<String>>, allowed: &[Anchor], errors: &mut Vec<RuleError>| -> Option<Anchor> {
+            let Some(a) = a else { return Some(Anchor::Slot) };
+            match Anchor::parse(a.get_ref()) {
+                Some(x) if allowed.contains(&x) => Some(x),
+                _ => {
+                    let (line, column) = position(text, a.span().start);
+                    errors.push(RuleError {
+                        file: file.to_string(),
+                        line,
+                        column,
+                        message: format!("unknown anchor {:?}; expected one of before, after, main-country, main-city", a.get_ref()),
+                    });
+                    None
+                }
+            }
+        };
+        let mut relations = Vec::new();
+        let mut seen_ids = HashSet::new();
+        let relation_anchors = [Anchor::Before, Anchor::After, Anchor::MainCountry, Anchor::MainCity];
+        for (file, text, r) in &self.relations {
+            let pred = r.predicate.get_ref();
+            if !crate::vocab::RELATIONS.contains(&pred.as_str()) {
+                let (line, column) = position(text, r.predicate.span().start);
+                errors.push(RuleError { file: file.clone(), line, column, message: format!("unknown predicate {pred:?}; expected one of {}", crate::vocab::RELATIONS.join(", ")) });
+                continue;
+            }
+            if !seen_ids.insert(r.id.clone()) {
+                let (line, column) = position(text, r.pattern.span().start);
+                errors.push(RuleError { file: file.clone(), line, column, message: format!("duplicate rule id {:?}", r.id) });
+            }
+            let (Some(pattern), Some(subject), Some(object)) = (
+                pattern_at(file, text, &r.pattern, &mut errors),
+                anchor_at(file, text, &r.subject, &relation_anchors, &mut errors),
+                anchor_at(file, text, &r.object, &relation_anchors, &mut errors),
+            ) else {
+                continue;
+            };
+            for (role, anchor, name) in [(pattern::Role::Subject, subject, "subject"), (pattern::Role::Object, object, "object")] {
+                if (anchor == Anchor::Slot) != pattern.has_slot(role) {
+                    let (line, column) = position(text, r.pattern.span().start);
+                    let want = if anchor == Anchor::Slot { format!("a `{{{}:…}}` slot or a `{name} = …` anchor", &name[..1]) } else { format!("no `{{{}:…}}` slot when `{name}` is set", &name[..1]) };
+                    errors.push(RuleError { file: file.clone(), line, column, message: format!("rule {:?}: expected {want}", r.id) });
+                }
+            }
+            relations.push(RelationRule { id: r.id.clone(), predicate: pred.clone(), pattern, subject, object });
+        }
+        let mut references = Vec::new();
+        for (file, text, r) in &self.references {
+            let (Some(pattern), Some(refers)) = (
+                pattern_at(file, text, &r.pattern, &mut errors),
+                anchor_at(file, text, &Some(r.refers.clone()), &[Anchor::MainCountry, Anchor::MainCity, Anchor::Antecedent], &mut errors),
+            ) else {
+                continue;
+            };
+            references.push(ReferenceRule { id: r.id.clone(), pattern, refers });
+        }
+        if !errors.is_empty() {
+            return Err(RuleErrors(errors));
+        }
+
+        let mut patterns = Vec::new();
+        let mut name_targets = Vec::new();
+        let mut lower = Vec::new();
+        let mut group_targets = Vec::new();
+        let mut entry_by_name = HashMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            entry_by_name.entry(e.name.clone()).or_insert(i);
+            let lists = [(std::slice::from_ref(&e.name), NameRole::Name), (&e.aliases[..], NameRole::Alias), (&e.demonyms[..], NameRole::Demonym), (&e.people[..], NameRole::People)];
+            for (names, role) in lists {
+                for n in names {
+                    if e.etype == EntityType::Group {
+                        lower.push(n.to_lowercase());
+                        group_targets.push((i, role));
+                    } else {
+                        patterns.push(n.clone());
+                        name_targets.push((i, role));
+                    }
+                }
+            }
+        }
+        let names = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&patterns).expect("gazetteer automaton");
+        let groups = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&lower)
+            .expect("group automaton");
+        let max_title_words = self.titles.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        Ok(RulePack {
+            entries: self.entries,
+            names,
+            name_targets,
+            groups,
+            group_targets,
+            given_names: self.given_names,
+            titles: self.titles,
+            max_title_words,
+            text: self.text,
+            lexicon,
+            relations,
+            references,
+            entry_by_name,
+        })
+    }
+}
+
+/// Lower-cases and joins words with one space, splitting off hyphens the way
+/// the tokenizer does ("ex-president" -> "ex - president").
+pub fn normalize_words(s: &str) -> String {
+    s.to_lowercase().replace('-', " - ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(files: &[(&str, &str)]) -> Result<RulePack, RuleErrors> {
+        let mut b = Builder::default();
+        let mut errors = Vec::new();
+        for (n, t) in files {
+            b.add_file(n, t, &mut errors);
+        }
+        b.finish(errors)
+    }
+
+    #[test]
+    fn builtin_pack_loads() {
+        let pack = RulePack::builtin().unwrap_or_else(|e| panic!("{e}"));
+        assert!(pack.entries.len() > 100);
+        assert!(!pack.relations.is_empty());
+    }
+
+    #[test]
+    fn every_error_is_reported_with_its_position() {
+        let bad = "[[entity]]\ntype = \"Planet\"\nname = \"Mars\"\n\n[[relation]]\nid = \"r\"\npredicate = \"leaderOf\"\npattern = \"{s:Person} led {o:Nation}\"\n";
+        let errs = load_str(&[("a.toml", bad), ("b.toml", "[[entity]\n")]).unwrap_err().0;
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert_eq!((errs[0].file.as_str(), errs[0].line, errs[0].column), ("a.toml", 2, 8));
+        assert!(errs[0].message.contains("unknown entity type"));
+        assert_eq!((errs[1].file.as_str(), errs[1].line), ("b.toml", 1));
+        assert_eq!((errs[2].line, errs[2].column), (8, 27));
+        assert!(errs[2].message.contains("unknown type `Nation`"));
+    }
+}

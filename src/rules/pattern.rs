@@ -1,0 +1,305 @@
+//! The token pattern language of relation and reference rules.
+//!
+//! A pattern is a space-separated sequence of elements, matched against the
+//! items of one sentence, where an item is a token or a whole entity mention:
+//!
+//! | element            | matches                                                       |
+//! |--------------------|---------------------------------------------------------------|
+//! | `ruled`            | the token, case-insensitively                                 |
+//! | `fled\|flew\|went`  | one of the tokens                                             |
+//! | `[has\|had]`        | optionally one of the tokens (also `[@class]`)                 |
+//! | `!not`             | one token that is not `not` (`!not\|never` for several)        |
+//! | `@speech`          | one token from the lexicon list `speech`                       |
+//! | `#`                | one number token                                               |
+//! | `*3`               | a gap of 0 to 3 items (tokens or mentions)                     |
+//! | `{s:Person}`       | a mention bound to the subject; types: Person, Organization,   |
+//! |                    | Place, Group, actor (any of them), `A\|B` for several; a       |
+//! |                    | `:kind` suffix restricts the curated kind (`Place:country`),   |
+//! |                    | `:demonym` matches a demonym ("Belarusian") of a place          |
+//! | `{o:Place}`        | the same, bound to the object                                  |
+//!
+//! The matcher is a small backtracking interpreter; patterns are short.
+
+use crate::model::EntityType;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    Subject,
+    Object,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Elem {
+    Lit(Vec<String>),
+    Not(Vec<String>),
+    Class(String),
+    Number,
+    Opt(Box<Elem>),
+    Gap(usize),
+    Slot(Slot),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub role: Role,
+    /// Empty means any actor type.
+    pub types: Vec<EntityType>,
+    pub kind: Option<String>,
+    pub demonym: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    pub source: String,
+    pub elems: Vec<Elem>,
+}
+
+/// A syntax error at a byte column of the pattern string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    pub column: usize,
+    pub message: String,
+}
+
+impl Pattern {
+    pub fn parse(src: &str, classes: &dyn Fn(&str) -> bool) -> Result<Pattern, PatternError> {
+        let mut elems = Vec::new();
+        let mut pos = 0;
+        for word in src.split(' ') {
+            let col = pos;
+            pos += word.len() + 1;
+            if word.is_empty() {
+                continue;
+            }
+            let err = |m: String| PatternError { column: col, message: m };
+            elems.push(parse_elem(word, classes).map_err(err)?);
+        }
+        if elems.is_empty() {
+            return Err(PatternError { column: 0, message: "empty pattern; expected tokens and slots such as `{s:Person} fled to {o:Place}`".into() });
+        }
+        if matches!(elems.first(), Some(Elem::Gap(_))) || matches!(elems.last(), Some(Elem::Gap(_))) {
+            return Err(PatternError { column: 0, message: "a pattern cannot start or end with a gap `*N`".into() });
+        }
+        Ok(Pattern { source: src.to_string(), elems })
+    }
+
+    pub fn has_slot(&self, role: Role) -> bool {
+        self.elems.iter().any(|e| matches!(e, Elem::Slot(s) if s.role == role))
+    }
+}
+
+fn parse_elem(word: &str, classes: &dyn Fn(&str) -> bool) -> Result<Elem, String> {
+    if let Some(inner) = word.strip_prefix('[') {
+        let inner = inner.strip_suffix(']').ok_or_else(|| format!("`{word}`: unclosed `[`; expected `[word]` or `[a|b]`"))?;
+        let e = parse_elem(inner, classes)?;
+        if matches!(e, Elem::Gap(_) | Elem::Opt(_) | Elem::Slot(_)) {
+            return Err(format!("`{word}`: only tokens, `@class` and `#` can be optional"));
+        }
+        return Ok(Elem::Opt(Box::new(e)));
+    }
+    if let Some(inner) = word.strip_prefix('{') {
+        let inner = inner.strip_suffix('}').ok_or_else(|| format!("`{word}`: unclosed `{{`; expected `{{s:Person}}`"))?;
+        return parse_slot(inner).map(Elem::Slot);
+    }
+    if let Some(n) = word.strip_prefix('*') {
+        let n: usize = n.parse().map_err(|_| format!("`{word}`: expected a gap like `*3`"))?;
+        if n == 0 || n > 12 {
+            return Err(format!("`{word}`: a gap must be between 1 and 12"));
+        }
+        return Ok(Elem::Gap(n));
+    }
+    if word == "#" {
+        return Ok(Elem::Number);
+    }
+    if let Some(c) = word.strip_prefix('@') {
+        if !classes(c) {
+            return Err(format!("`{word}`: no lexicon list named `{c}`; define it under [lexicon]"));
+        }
+        return Ok(Elem::Class(c.to_string()));
+    }
+    if let Some(w) = word.strip_prefix('!') {
+        return Ok(Elem::Not(alternatives(w, word)?));
+    }
+    Ok(Elem::Lit(alternatives(word, word)?))
+}
+
+fn alternatives(s: &str, word: &str) -> Result<Vec<String>, String> {
+    let alts: Vec<String> = s.split('|').map(|a| a.to_lowercase()).collect();
+    if alts.iter().any(|a| a.is_empty() || a.contains(['[', ']', '{', '}'])) {
+        return Err(format!("`{word}`: empty or malformed alternative"));
+    }
+    Ok(alts)
+}
+
+fn parse_slot(inner: &str) -> Result<Slot, String> {
+    let mut parts = inner.splitn(3, ':');
+    let role = match parts.next() {
+        Some("s") => Role::Subject,
+        Some("o") => Role::Object,
+        other => return Err(format!("`{{{inner}}}`: slot role {:?}; expected `s` or `o`", other.unwrap_or(""))),
+    };
+    let types_src = parts.next().unwrap_or("actor");
+    let mut types = Vec::new();
+    for t in types_src.split('|') {
+        if t == "actor" {
+            continue;
+        }
+        types.push(EntityType::parse(t).ok_or_else(|| {
+            format!("`{{{inner}}}`: unknown type `{t}`; expected Person, Organization, Place, Group or actor")
+        })?);
+    }
+    let (kind, demonym) = match parts.next() {
+        None => (None, false),
+        Some("demonym") => (None, true),
+        Some(k) => (Some(k.to_string()), false),
+    };
+    Ok(Slot { role, types, kind, demonym })
+}
+
+/// An item of a sentence as the matcher sees it.
+#[derive(Clone, Copy, Debug)]
+pub enum Item<'a> {
+    Token { lower: &'a str, number: bool },
+    Mention { index: usize, etype: EntityType, kind: Option<&'a str>, demonym: bool },
+}
+
+/// A match: the item range and the mention indices bound to the slots.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub subject: Option<usize>,
+    pub object: Option<usize>,
+}
+
+pub trait Lexicon {
+    fn has(&self, class: &str, word: &str) -> bool;
+}
+
+impl Pattern {
+    /// All matches, at most one per start item (the first found).
+    pub fn find_all(&self, items: &[Item], lex: &dyn Lexicon) -> Vec<Match> {
+        let mut out = Vec::new();
+        for start in 0..items.len() {
+            let mut m = Match { start, end: start, subject: None, object: None };
+            if let Some(end) = self.at(0, start, items, lex, &mut m) {
+                m.end = end;
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    fn at(&self, pi: usize, ii: usize, items: &[Item], lex: &dyn Lexicon, m: &mut Match) -> Option<usize> {
+        let Some(elem) = self.elems.get(pi) else { return Some(ii) };
+        match elem {
+            Elem::Gap(n) => {
+                for skip in 0..=*n {
+                    if ii + skip > items.len() {
+                        break;
+                    }
+                    let saved = m.clone();
+                    if let Some(end) = self.at(pi + 1, ii + skip, items, lex, m) {
+                        return Some(end);
+                    }
+                    *m = saved;
+                }
+                None
+            }
+            Elem::Opt(inner) => {
+                if let Some(item) = items.get(ii) {
+                    if one(inner, item, lex) {
+                        if let Some(end) = self.at(pi + 1, ii + 1, items, lex, m) {
+                            return Some(end);
+                        }
+                    }
+                }
+                self.at(pi + 1, ii, items, lex, m)
+            }
+            Elem::Slot(slot) => {
+                let Item::Mention { index, etype, kind, demonym } = *items.get(ii)? else { return None };
+                if demonym != slot.demonym
+                    || (!slot.types.is_empty() && !slot.types.contains(&etype))
+                    || slot.kind.as_deref().is_some_and(|k| kind != Some(k))
+                {
+                    return None;
+                }
+                let saved = m.clone();
+                match slot.role {
+                    Role::Subject => m.subject = Some(index),
+                    Role::Object => m.object = Some(index),
+                }
+                let r = self.at(pi + 1, ii + 1, items, lex, m);
+                if r.is_none() {
+                    *m = saved;
+                }
+                r
+            }
+            e => {
+                if one(e, items.get(ii)?, lex) {
+                    self.at(pi + 1, ii + 1, items, lex, m)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn one(elem: &Elem, item: &Item, lex: &dyn Lexicon) -> bool {
+    let Item::Token { lower, number } = *item else { return false };
+    match elem {
+        Elem::Lit(alts) => alts.iter().any(|a| a == lower),
+        Elem::Not(alts) => !alts.iter().any(|a| a == lower),
+        Elem::Class(c) => lex.has(c, lower),
+        Elem::Number => number,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoLex;
+    impl Lexicon for NoLex {
+        fn has(&self, c: &str, w: &str) -> bool {
+            c == "speech" && w == "said"
+        }
+    }
+
+    fn tok(s: &str) -> Item<'_> {
+        Item::Token { lower: s, number: s.chars().all(|c| c.is_ascii_digit()) }
+    }
+
+    fn mention(index: usize, etype: EntityType) -> Item<'static> {
+        Item::Mention { index, etype, kind: None, demonym: false }
+    }
+
+    #[test]
+    fn slots_gaps_optionals() {
+        let p = Pattern::parse("{s:Person} *2 [has|had] fled|went to {o:Place}", &|_| true).unwrap();
+        let items = [mention(0, EntityType::Person), tok("has"), tok("fled"), tok("to"), mention(1, EntityType::Place)];
+        assert_eq!(p.find_all(&items, &NoLex), vec![Match { start: 0, end: 5, subject: Some(0), object: Some(1) }]);
+        let items = [mention(0, EntityType::Person), tok("then"), tok("quickly"), tok("went"), tok("to"), mention(1, EntityType::Person)];
+        assert!(p.find_all(&items, &NoLex).is_empty());
+    }
+
+    #[test]
+    fn negation_and_classes() {
+        let p = Pattern::parse("{s} @speech !not #", &|c| c == "speech").unwrap();
+        let items = [mention(3, EntityType::Organization), tok("said"), tok("about"), tok("50")];
+        assert_eq!(p.find_all(&items, &NoLex).len(), 1);
+        let items = [mention(3, EntityType::Organization), tok("said"), tok("not"), tok("50")];
+        assert!(p.find_all(&items, &NoLex).is_empty());
+    }
+
+    #[test]
+    fn errors_have_columns() {
+        let e = Pattern::parse("{s:Person} fled {o:Planet}", &|_| true).unwrap_err();
+        assert_eq!(e.column, 16);
+        assert!(e.message.contains("unknown type"));
+        let e = Pattern::parse("went @nowhere", &|_| false).unwrap_err();
+        assert_eq!(e.column, 5);
+    }
+}

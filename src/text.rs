@@ -1,0 +1,239 @@
+//! Text: sentences and tokens with byte offsets into the document text.
+//!
+//! Lines are paragraphs; a heading line such as `- 'Defend your country!' -`
+//! is a sentence of its own. Inside a line, a sentence ends at `.`, `!` or
+//! `?` (plus closing quotes) before a capitalised word, unless the word
+//! before the full stop is a known abbreviation or an initial. Boilerplate
+//! lines are blanked out by the rule pack's patterns before tokenising, so
+//! offsets always point into the original text. No knowledge lives here:
+//! abbreviations and boilerplate come from the rule pack.
+
+use crate::model::Span;
+use regex::Regex;
+use std::collections::HashSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Number,
+    Punct,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    pub span: Span,
+    /// Token indices `first..last`.
+    pub tokens: std::ops::Range<usize>,
+    /// A heading line (`- ... -`).
+    pub heading: bool,
+    /// Index of the paragraph (line) the sentence is in.
+    pub paragraph: usize,
+}
+
+/// What the splitter needs from the rule pack.
+#[derive(Debug, Default)]
+pub struct TextRules {
+    /// Lower-case abbreviations written with a full stop (`mr`, `st`, `gen`).
+    pub abbreviations: HashSet<String>,
+    /// A line matching one of these is site boilerplate and is dropped.
+    pub boilerplate: Vec<Regex>,
+    /// A line matching one of these is a heading.
+    pub heading: Vec<Regex>,
+}
+
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+}
+
+impl Analysis {
+    pub fn text<'a>(&self, text: &'a str, i: usize) -> &'a str {
+        &text[self.tokens[i].start..self.tokens[i].end]
+    }
+}
+
+pub fn is_quote_char(c: char) -> bool {
+    matches!(c, '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' | '\u{00AB}' | '\u{00BB}')
+}
+
+/// Splits `text` into tokens and sentences.
+pub fn analyse(text: &str, rules: &TextRules) -> Analysis {
+    let mut out = Analysis::default();
+    let mut line_start = 0;
+    for (paragraph, line) in text.split_inclusive('\n').enumerate() {
+        let start = line_start;
+        line_start += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim();
+        if trimmed.is_empty() || rules.boilerplate.iter().any(|r| r.is_match(trimmed)) {
+            continue;
+        }
+        let heading = rules.heading.iter().any(|r| r.is_match(trimmed));
+        let first = out.tokens.len();
+        tokenize(body, start, &mut out.tokens);
+        split_sentences(text, first, heading, paragraph, rules, &mut out);
+    }
+    out
+}
+
+fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let mut end = i + c.len_utf8();
+            let mut digits = c.is_ascii_digit();
+            while let Some(&(j, d)) = chars.peek() {
+                // Digits keep their separators: 6,700 and 2.5 are one token.
+                let sep = matches!(d, ',' | '.') && digits && {
+                    let rest = &line[j + 1..];
+                    rest.chars().next().is_some_and(|n| n.is_ascii_digit())
+                };
+                if d.is_alphanumeric() || sep {
+                    digits &= d.is_ascii_digit() || sep;
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let kind = if digits { TokenKind::Number } else { TokenKind::Word };
+            tokens.push(Token { start: offset + i, end: offset + end, kind });
+        } else if (c == '\'' || c == '\u{2019}')
+            && tokens.last().is_some_and(|t| t.end == offset + i && t.kind == TokenKind::Word)
+            && line[i + c.len_utf8()..].starts_with(['s', 't'])
+            && !line[i + c.len_utf8() + 1..].starts_with(|n: char| n.is_alphanumeric())
+        {
+            // Possessive or clitic: Lukashenko's, won't -> "'s", "'t" as one token.
+            let (j, s) = chars.next().unwrap();
+            tokens.push(Token { start: offset + i, end: offset + j + s.len_utf8(), kind: TokenKind::Word });
+        } else if c == '.' && line[i..].starts_with("...") {
+            chars.next();
+            chars.next();
+            tokens.push(Token { start: offset + i, end: offset + i + 3, kind: TokenKind::Punct });
+        } else {
+            tokens.push(Token { start: offset + i, end: offset + i + c.len_utf8(), kind: TokenKind::Punct });
+        }
+    }
+}
+
+fn split_sentences(
+    text: &str,
+    first: usize,
+    heading: bool,
+    paragraph: usize,
+    rules: &TextRules,
+    out: &mut Analysis,
+) {
+    let tokens = &out.tokens;
+    let last = tokens.len();
+    if first == last {
+        return;
+    }
+    let mut begin = first;
+    let mut i = first;
+    let push = |b: usize, e: usize, out: &mut Vec<Sentence>| {
+        if b < e {
+            out.push(Sentence {
+                span: Span { start: tokens[b].start, end: tokens[e - 1].end },
+                tokens: b..e,
+                heading,
+                paragraph,
+            });
+        }
+    };
+    let mut sentences = Vec::new();
+    while i < last {
+        let t = &text[tokens[i].start..tokens[i].end];
+        if !heading && matches!(t, "." | "!" | "?") {
+            let mut end = i + 1;
+            while end < last && text[tokens[end].start..tokens[end].end].chars().all(|c| is_quote_char(c) || c == ')') {
+                // A closing quote belongs to this sentence only if glued to the stop.
+                if tokens[end].start != tokens[end - 1].end {
+                    break;
+                }
+                end += 1;
+            }
+            if end < last && starts_sentence(text, &tokens[end]) && !(t == "." && is_abbreviation(text, tokens, i, first, rules)) {
+                push(begin, end, &mut sentences);
+                begin = end;
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    push(begin, last, &mut sentences);
+    out.sentences.extend(sentences);
+}
+
+fn starts_sentence(text: &str, t: &Token) -> bool {
+    let c = text[t.start..].chars().next().unwrap_or(' ');
+    c.is_uppercase() || c.is_ascii_digit() || is_quote_char(c) || c == '-' || c == '('
+}
+
+fn is_abbreviation(text: &str, tokens: &[Token], dot: usize, first: usize, rules: &TextRules) -> bool {
+    if dot == first {
+        return false;
+    }
+    let prev = &tokens[dot - 1];
+    if prev.end != tokens[dot].start || prev.kind != TokenKind::Word {
+        return false;
+    }
+    let w = &text[prev.start..prev.end];
+    // An initial (J. R. R., U.S.) or a known abbreviation (Mr., St.).
+    (w.chars().count() == 1 && w.chars().all(char::is_uppercase)) || rules.abbreviations.contains(&w.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> TextRules {
+        TextRules {
+            abbreviations: ["mr", "st", "dr"].iter().map(|s| s.to_string()).collect(),
+            boilerplate: vec![Regex::new("^Support us$").unwrap()],
+            heading: vec![Regex::new(r"^-\s.*\s-$").unwrap()],
+        }
+    }
+
+    fn sentences(text: &str) -> Vec<String> {
+        let a = analyse(text, &rules());
+        a.sentences.iter().map(|s| text[s.span.start..s.span.end].to_string()).collect()
+    }
+
+    #[test]
+    fn abbreviations_and_initials_do_not_split() {
+        assert_eq!(
+            sentences("Mr. Smith met J. R. R. Tolkien in the U.S. on Monday. He left St. Ives."),
+            vec!["Mr. Smith met J. R. R. Tolkien in the U.S. on Monday.", "He left St. Ives."]
+        );
+    }
+
+    #[test]
+    fn quotes_headings_and_boilerplate() {
+        let text = "\"We won!\" he said. Then \"Go.\" She left.\n- 'Defend your country!' -\nNext line here.\nSupport us\n";
+        assert_eq!(
+            sentences(text),
+            vec!["\"We won!\" he said.", "Then \"Go.\"", "She left.", "- 'Defend your country!' -", "Next line here."]
+        );
+    }
+
+    #[test]
+    fn tokens_split_possessives_and_hyphens_keep_numbers() {
+        let text = "Lukashenko's 65-year-old aide saw 6,700 people.";
+        let a = analyse(text, &rules());
+        let toks: Vec<&str> = (0..a.tokens.len()).map(|i| a.text(text, i)).collect();
+        assert_eq!(toks, vec!["Lukashenko", "'s", "65", "-", "year", "-", "old", "aide", "saw", "6,700", "people", "."]);
+    }
+}
