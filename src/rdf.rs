@@ -4,7 +4,10 @@
 //! Provenance: every relation, attribute and quotation has a fact node
 //! (`gl:Fact`, also an `rdf:Statement` for relations and attributes) with
 //! `gl:rule`, character offsets `gl:start`/`gl:end` and `gl:evidence`
-//! pointing to a `gl:Sentence` that holds the sentence text.
+//! pointing to a `gl:Sentence` that holds the sentence text. Entity
+//! descriptions (type, label, other names, kind) go to the shared graph
+//! `ENTITIES_GRAPH`, so a query over the union sees each once; everything
+//! else, mention counts included, is in the document's own graph.
 
 use crate::model::*;
 use crate::vocab::*;
@@ -91,6 +94,7 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
         w.iri(&g, GL_MAIN_COUNTRY, &entity_iri(c));
     }
 
+    let doc_graph = std::mem::replace(&mut w.graph, GraphName::NamedNode(nn(ENTITIES_GRAPH)));
     for e in &f.entities {
         let iri = entity_iri(&e.key);
         w.iri(&iri, RDF_TYPE, type_iri(e.etype));
@@ -101,10 +105,18 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
         if let Some(k) = &e.kind {
             w.lit(&iri, GL_KIND, k);
         }
-        if e.mentions > 0 {
-            w.int(&iri, GL_MENTION_COUNT, e.mentions as i64);
-        }
+    }
+    w.graph = doc_graph;
+    for e in &f.entities {
+        let iri = entity_iri(&e.key);
         w.iri(&g, GL_MENTIONS, &iri);
+        if e.mentions > 0 {
+            let node = format!("{g}#count-{}", crate::extract::slug(&e.key));
+            w.iri(&node, RDF_TYPE, GL_MENTION_STAT);
+            w.iri(&node, GL_ENTITY, &iri);
+            w.iri(&node, GL_DOCUMENT, &g);
+            w.int(&node, GL_MENTION_COUNT, e.mentions as i64);
+        }
     }
 
     let mut sentences = std::collections::BTreeSet::new();

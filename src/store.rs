@@ -6,7 +6,7 @@
 use crate::vocab::PREFIXES;
 use anyhow::{Context, Result};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad};
+use oxigraph::model::{NamedNodeRef, Quad};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use std::io::Write;
@@ -25,11 +25,14 @@ pub fn open_existing(path: &Path) -> Result<Store> {
     open(path)
 }
 
-/// Writes documents' graphs, each replacing any earlier graph of the same name.
+/// Writes documents' graphs, each replacing any earlier graph of the same
+/// name; the shared entities graph is only added to.
 pub fn replace_graphs(store: &Store, graphs: &[(String, Vec<Quad>)]) -> Result<()> {
     let mut tx = store.start_transaction()?;
     for (name, quads) in graphs {
-        tx.remove_named_graph(NamedNodeRef::new_unchecked(name))?;
+        if name != crate::vocab::ENTITIES_GRAPH {
+            tx.remove_named_graph(NamedNodeRef::new_unchecked(name))?;
+        }
         for q in quads {
             tx.insert(q);
         }
@@ -108,8 +111,7 @@ pub fn evaluator() -> SparqlEvaluator {
 pub struct QuerySyntaxError(pub String);
 
 /// Runs a query over the union of all graphs.
-pub fn query<'a>(store: &'a Store, sparql: &str) -> Result<QueryResults<'static>> {
-    let _ = store as &'a Store;
+pub fn query(store: &Store, sparql: &str) -> Result<QueryResults<'static>> {
     let mut prepared = evaluator().parse_query(sparql).map_err(|e| QuerySyntaxError(format!("SPARQL syntax error: {e}")))?;
     prepared.dataset_mut().set_default_graph_as_union();
     Ok(prepared.on_store(store).execute()?)
@@ -122,8 +124,4 @@ pub fn len(store: &Store) -> Result<usize> {
 
 pub fn contains_graph(store: &Store, name: &str) -> Result<bool> {
     Ok(store.contains_named_graph(NamedNodeRef::new_unchecked(name))?)
-}
-
-pub fn default_graph() -> GraphNameRef<'static> {
-    GraphNameRef::DefaultGraph
 }

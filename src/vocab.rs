@@ -17,6 +17,10 @@ pub const ID: &str = "https://w3id.org/gleaner/id/";
 /// Base of document IRIs (also the names of the documents' graphs): `{DOC}{slug}`.
 pub const DOC: &str = "https://w3id.org/gleaner/doc/";
 
+/// The graph that holds entity descriptions (type, label, other names),
+/// shared by all documents so that the union of graphs has each once.
+pub const ENTITIES_GRAPH: &str = "https://w3id.org/gleaner/graph/entities";
+
 /// Prefixes predeclared in queries and used when writing Turtle/TriG.
 pub const PREFIXES: &[(&str, &str)] = &[
     ("gl", GL),
@@ -56,6 +60,8 @@ pub const GL_AGE: &str = "https://w3id.org/gleaner/ns#age";
 pub const GL_KIND: &str = "https://w3id.org/gleaner/ns#kind";
 pub const GL_MENTIONS: &str = "https://w3id.org/gleaner/ns#mentions";
 pub const GL_MENTION_COUNT: &str = "https://w3id.org/gleaner/ns#mentionCount";
+pub const GL_ENTITY: &str = "https://w3id.org/gleaner/ns#entity";
+pub const GL_MENTION_STAT: &str = "https://w3id.org/gleaner/ns#MentionCount";
 pub const GL_MAIN_COUNTRY: &str = "https://w3id.org/gleaner/ns#mainCountry";
 pub const GL_SENTENCE: &str = "https://w3id.org/gleaner/ns#Sentence";
 pub const GL_EVIDENCE: &str = "https://w3id.org/gleaner/ns#evidence";

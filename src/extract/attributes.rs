@@ -66,6 +66,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     let mut opponents = Vec::new();
     for f in &found {
         d.attributes.push((f.person, AttributeValue::Title(f.text.clone()), "title".into(), f.span, f.sentence));
+        if f.opposition {
+            opponents.push((f.person, f.span, f.sentence));
+        }
         let Some(pred) = &f.title.relation else { continue };
         let object = f.qualifier.or(f.complement).or_else(|| {
             if !f.title.head_of_state {
@@ -74,7 +77,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             let curated = d.entities[f.person].entry.and_then(|x| d.pack.entries[x].within.clone());
             match curated.and_then(|c| d.pack.entry_by_name.get(&c).copied()) {
                 Some(entry) => Some(d.entity_for_entry(entry)),
-                None => d.main_country,
+                None => sentence_country(d, f.sentence).or(d.main_country),
             }
         });
         if let Some(o) = object {
@@ -86,9 +89,6 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 span: f.span,
                 sentence: f.sentence,
             });
-        }
-        if f.opposition {
-            opponents.push((f.person, f.span, f.sentence));
         }
     }
     // An opposition figure opposes whoever leads the main country.
@@ -102,6 +102,20 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
         }
     }
+}
+
+/// The one country named in a sentence, if exactly one is.
+fn sentence_country(d: &Doc<'_>, si: usize) -> Option<usize> {
+    let range = &d.an.sentences[si].tokens;
+    let mut found: Vec<usize> = d
+        .mentions
+        .iter()
+        .filter(|m| range.contains(&m.tokens.start) && !m.demonym && !m.pronoun)
+        .map(|m| m.entity)
+        .filter(|&e| d.entities[e].kind.as_deref() == Some("country"))
+        .collect();
+    found.dedup();
+    (found.len() == 1).then(|| found[0])
 }
 
 /// The mention that ends just before token `end`, if any.

@@ -128,6 +128,7 @@ fn pronouns(d: &mut Doc<'_>) {
             // Unknown-gender persons are compatible with any pronoun.
             let cand = recent(last).filter(|&(e, _)| d.entities[e].gender.is_none_or(|x| x == g)).or(recent(last_by_gender.get(&g).copied()));
             if let Some((e, _)) = cand {
+                last = Some((e, si));
                 new.push(Mention { tokens: t..t + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });
             }
             t += 1;
@@ -140,6 +141,7 @@ fn pronouns(d: &mut Doc<'_>) {
                 let head = end; // one head noun after the age
                 if head < d.an.tokens.len() && d.sentence_of[head] == si && d.an.tokens[head].kind == crate::text::TokenKind::Word && !d.is_cap(head) {
                     if let Some((e, _)) = recent(last) {
+                        last = Some((e, si));
                         let span = d.span_of(&(t - 1..head + 1));
                         d.attributes.push((e, AttributeValue::Age(age), "age:description".into(), span, si));
                         new.push(Mention { tokens: t - 1..head + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });

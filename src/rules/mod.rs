@@ -556,7 +556,7 @@ mod tests {
     #[test]
     fn every_error_is_reported_with_its_position() {
         let bad = "[[entity]]\ntype = \"Planet\"\nname = \"Mars\"\n\n[[relation]]\nid = \"r\"\npredicate = \"leaderOf\"\npattern = \"{s:Person} led {o:Nation}\"\n";
-        let errs = load_str(&[("a.toml", bad), ("b.toml", "[[entity]\n")]).unwrap_err().0;
+        let Err(RuleErrors(errs)) = load_str(&[("a.toml", bad), ("b.toml", "[[entity]\n")]) else { panic!("expected errors") };
         assert_eq!(errs.len(), 3, "{errs:?}");
         assert_eq!((errs[0].file.as_str(), errs[0].line, errs[0].column), ("a.toml", 2, 8));
         assert!(errs[0].message.contains("unknown entity type"));

@@ -1,0 +1,266 @@
+//! The integration tests: the real `gleaner` executable against real
+//! on-disk stores, real SPARQL and real files. Golden files live in
+//! `output/`; re-bless them with `GLEANER_BLESS=1 cargo test --release`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const EXAMPLE: &str = "tests/data/belarus-2020-08-16.txt";
+
+fn gleaner() -> Command {
+    Command::cargo_bin("gleaner").unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds inputs into a fresh store; returns the temp dir (store at `dir/store`).
+fn build(inputs: &[&str]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let store = dir.path().join("store");
+    gleaner().current_dir(root()).arg("build").args(inputs).arg("--store").arg(&store).arg("--quiet").assert().success();
+    dir
+}
+
+fn store_arg(dir: &TempDir) -> [String; 2] {
+    ["--store".into(), dir.path().join("store").display().to_string()]
+}
+
+fn run_ok(args: &[&str], dir: &TempDir) -> String {
+    let out = gleaner().current_dir(root()).args(args).args(store_arg(dir)).assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn query(dir: &TempDir, q: &str, format: &str) -> String {
+    run_ok(&["query", q, "--format", format], dir)
+}
+
+/// The rows of a CSV result (W3C CSV ends lines with CRLF), header first.
+fn rows(csv: &str) -> Vec<&str> {
+    csv.lines().map(|l| l.trim_end_matches('\r')).collect()
+}
+
+/// Compares with a golden file, or rewrites it when GLEANER_BLESS is set.
+fn check_golden(path: &Path, actual: &str) {
+    let path = root().join(path);
+    if std::env::var_os("GLEANER_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing golden file {}; run GLEANER_BLESS=1 cargo test --release", path.display()));
+    assert!(expected == actual, "{} differs from a rebuild; if the change is intended, run GLEANER_BLESS=1 cargo test --release", path.display());
+}
+
+#[test]
+fn example_article_persons_are_queryable() {
+    let dir = build(&[EXAMPLE]);
+    let csv = query(&dir, "SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name", "csv");
+    for name in ["Alexander Lukashenko", "Svetlana Tikhanovskaya", "Vladimir Putin", "Yury Sanko"] {
+        assert!(csv.contains(name), "{name} missing from\n{csv}");
+    }
+    // Demonyms, weekdays and sentence-initial words are not entities.
+    let labels = query(&dir, "SELECT ?l WHERE { ?e rdfs:label ?l }", "csv");
+    for not in ["Belarusian", "Sunday", "Chanting", "Leave"] {
+        assert!(!rows(&labels).contains(&not), "{not} should not be an entity");
+    }
+}
+
+#[test]
+fn example_graph_ttl_is_reproduced_byte_for_byte() {
+    let dir = TempDir::new().unwrap();
+    gleaner()
+        .current_dir(root())
+        .args(["build", EXAMPLE, "--quiet", "--store"])
+        .arg(dir.path().join("store"))
+        .arg("--export")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let ttl = std::fs::read_to_string(dir.path().join("graph.ttl")).unwrap();
+    check_golden(Path::new("output/graph.ttl"), &ttl);
+}
+
+#[test]
+fn building_twice_replaces_the_document() {
+    let dir = build(&[EXAMPLE]);
+    let count = |dir: &TempDir| query(dir, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "csv");
+    let first = count(&dir);
+    gleaner().current_dir(root()).args(["build", EXAMPLE, "--quiet"]).args(store_arg(&dir)).assert().success();
+    assert_eq!(first, count(&dir));
+    assert!(rows(&first)[1].parse::<usize>().unwrap() > 100);
+}
+
+#[test]
+fn one_node_per_entity_across_documents() {
+    let dir = TempDir::new().unwrap();
+    let jsonl = dir.path().join("two.jsonl");
+    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
+    let lines = [
+        serde_json::json!({"id": "a", "title": "First", "text": text, "date": "2020-08-16"}),
+        serde_json::json!({"id": "b", "title": "Second", "text": "President Alexander Lukashenko spoke in Minsk on Monday. Lukashenko said he would not resign."}),
+    ];
+    std::fs::write(&jsonl, lines.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    gleaner().args(["build", "--quiet"]).arg(&jsonl).arg("--store").arg(dir.path().join("store")).assert().success();
+    let out = query(&dir, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p rdfs:label \"Alexander Lukashenko\" }", "csv");
+    assert_eq!(rows(&out)[1], "1");
+    let docs = query(&dir, "SELECT ?id WHERE { ?d gl:mentions ?p . ?p rdfs:label \"Alexander Lukashenko\" . ?d schema:identifier ?id } ORDER BY ?id", "csv");
+    assert_eq!(rows(&docs)[1..], ["a", "b"]);
+    // Metadata of the document is in its graph.
+    let meta = query(&dir, "SELECT ?t ?date WHERE { ?d schema:identifier \"a\" ; schema:headline ?t ; schema:datePublished ?date }", "tsv");
+    assert!(meta.contains("\"First\"") && meta.contains("2020-08-16"), "{meta}");
+}
+
+#[test]
+fn query_formats_ask_construct_and_syntax_errors() {
+    let dir = build(&[EXAMPLE]);
+    let q = "SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name LIMIT 2";
+    let json: serde_json::Value = serde_json::from_str(&query(&dir, q, "json")).unwrap();
+    assert_eq!(json["head"]["vars"][0], "name");
+    assert!(query(&dir, q, "xml").contains("<sparql"));
+    assert!(query(&dir, q, "tsv").starts_with("?name\n"));
+    let table = query(&dir, q, "table");
+    assert!(table.starts_with("name") && table.contains("(2 rows)"), "{table}");
+    assert_eq!(query(&dir, "ASK { ?p gl:leaderOf ?c }", "table").trim(), "yes");
+    let nt = query(&dir, "CONSTRUCT { ?p gl:leaderOf ?c } WHERE { ?p gl:leaderOf ?c }", "table");
+    assert!(nt.contains("<https://w3id.org/gleaner/ns#leaderOf>"));
+    gleaner()
+        .args(["query", "SELECT ?x WHERE { ?x ?y }"])
+        .args(store_arg(&dir))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SPARQL syntax error").and(predicate::str::contains("1:")));
+    let file = dir.path().join("q.rq");
+    std::fs::write(&file, "SELECT ?c WHERE { ?p gl:leaderOf ?c }").unwrap();
+    let out = run_ok(&["query", "--format", "csv", "--file", file.to_str().unwrap()], &dir);
+    assert_eq!(rows(&out)[0], "c");
+}
+
+#[test]
+fn export_formats_parse_back() {
+    use oxigraph::io::{RdfFormat, RdfParser};
+    let dir = build(&[EXAMPLE]);
+    for (name, format) in [("turtle", RdfFormat::Turtle), ("ntriples", RdfFormat::NTriples), ("nquads", RdfFormat::NQuads), ("trig", RdfFormat::TriG)] {
+        let out = run_ok(&["export", "--format", name], &dir);
+        let n = RdfParser::from_format(format).for_slice(out.as_bytes()).collect::<Result<Vec<_>, _>>().unwrap().len();
+        assert!(n > 100, "{name}: {n} quads");
+    }
+    let file = dir.path().join("g.nq");
+    run_ok(&["export", "--format", "nquads", "-o", file.to_str().unwrap()], &dir);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), run_ok(&["export", "--format", "nquads"], &dir));
+}
+
+#[test]
+fn provenance_walks_from_fact_to_sentence() {
+    let dir = build(&[EXAMPLE]);
+    let q = "SELECT ?rule ?text WHERE { ?f rdf:subject ?s ; rdf:predicate gl:founded ; gl:rule ?rule ; gl:evidence ?e . ?e gl:text ?text }";
+    let out = query(&dir, q, "tsv");
+    assert!(out.contains("announced the creation of a Coordination Council"), "{out}");
+}
+
+fn fixture(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn bad_inputs_are_named_skipped_and_fail_the_run() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let good = fixture(d, "good.txt", b"President Vladimir Putin spoke in Moscow on Monday.");
+    let empty = fixture(d, "empty.txt", b"");
+    let binary = fixture(d, "binary.txt", b"abc\0def");
+    let latin1 = fixture(d, "latin1.txt", b"Caf\xe9 in Paris.");
+    let jsonl = fixture(d, "corpus.jsonl", b"{\"id\":\"1\",\"text\":\"Angela Merkel met Emmanuel Macron in Berlin.\"}\n{\"id\": 2, \"text\": oops}\n{\"id\":\"3\",\"text\":\"The EU imposed sanctions on Russia.\"}\n");
+    let missing = d.join("missing.txt").display().to_string();
+    let store = d.join("store");
+    let out = gleaner()
+        .args(["build", &good, &empty, &binary, &latin1, &jsonl, &missing, "--store"])
+        .arg(&store)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    for expect in ["empty.txt: the file is empty", "binary.txt: binary file", "latin1.txt: not valid UTF-8", "corpus.jsonl:2: malformed JSON", "missing.txt: no such file"] {
+        assert!(err.contains(expect), "expected {expect:?} in\n{err}");
+    }
+    let ids = gleaner().args(["query", "SELECT ?id WHERE { ?d schema:identifier ?id } ORDER BY ?id", "--format", "csv", "--store"]).arg(&store).assert().success().get_output().stdout.clone();
+    assert_eq!(String::from_utf8(ids).unwrap(), "id\r\n1\r\n3\r\ngood\r\n");
+}
+
+#[test]
+fn all_bad_inputs_leave_the_store_as_it_was() {
+    let dir = build(&[EXAMPLE]);
+    let before = run_ok(&["export", "--format", "nquads"], &dir);
+    let bad = fixture(dir.path(), "bad.jsonl", b"{not json}\n");
+    gleaner().args(["build", &bad, "--quiet"]).args(store_arg(&dir)).assert().failure().stderr(predicate::str::contains("bad.jsonl:1:"));
+    assert_eq!(before, run_ok(&["export", "--format", "nquads"], &dir));
+}
+
+#[test]
+fn standard_input_is_an_article() {
+    let dir = TempDir::new().unwrap();
+    gleaner()
+        .args(["build", "-", "--quiet", "--store"])
+        .arg(dir.path().join("store"))
+        .write_stdin("Amnesty International accused the authorities of torture, said Tony Blair.")
+        .assert()
+        .success();
+    let out = query(&dir, "SELECT ?l WHERE { ?o a schema:Organization ; rdfs:label ?l }", "csv");
+    assert!(out.contains("Amnesty International"), "{out}");
+}
+
+#[test]
+fn rule_errors_are_all_reported_with_positions() {
+    let dir = TempDir::new().unwrap();
+    fixture(dir.path(), "a.toml", b"[[entity]]\ntype = \"Planet\"\nname = \"Mars\"\n");
+    fixture(dir.path(), "b.toml", b"[[relation]]\nid = \"x\"\npredicate = \"likes\"\npattern = \"{s} likes {o}\"\n");
+    let out = gleaner().args(["check-rules", "--rules"]).arg(dir.path()).assert().code(2).get_output().stderr.clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("a.toml:2:8: unknown entity type \"Planet\""), "{err}");
+    assert!(err.contains("b.toml:3:13: unknown predicate \"likes\""), "{err}");
+    assert!(err.contains("2 error(s)"), "{err}");
+}
+
+#[test]
+fn user_rules_add_to_the_builtin_pack() {
+    let dir = TempDir::new().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    fixture(&rules, "mine.toml", b"[[entity]]\ntype = \"Organization\"\nname = \"Zorblax Collective\"\naliases = [\"Zorblax\"]\n");
+    let text = fixture(dir.path(), "t.txt", b"Members of Zorblax met President Vladimir Putin.");
+    gleaner().args(["build", &text, "--quiet", "--store"]).arg(dir.path().join("store")).arg("--rules").arg(&rules).assert().success();
+    let out = query(&dir, "SELECT ?l WHERE { ?e rdfs:label ?l } ORDER BY ?l", "csv");
+    assert!(out.contains("Zorblax Collective") && out.contains("Vladimir Putin"), "{out}");
+}
+
+#[test]
+fn extract_then_load_equals_build_and_ignores_thread_count() {
+    let dir = TempDir::new().unwrap();
+    let nq1 = gleaner().current_dir(root()).args(["extract", EXAMPLE, "-q", "-j", "1"]).assert().success().get_output().stdout.clone();
+    let nq2 = gleaner().current_dir(root()).args(["extract", EXAMPLE, "-q"]).assert().success().get_output().stdout.clone();
+    assert_eq!(nq1, nq2);
+    let file = dir.path().join("x.nq");
+    std::fs::write(&file, &nq1).unwrap();
+    gleaner().arg("load").arg(&file).arg("--store").arg(dir.path().join("store")).assert().success();
+    let built = build(&[EXAMPLE]);
+    assert_eq!(run_ok(&["export", "--format", "nquads"], &dir), run_ok(&["export", "--format", "nquads"], &built));
+}
+
+#[test]
+fn help_has_examples() {
+    gleaner().arg("--help").assert().success().stdout(predicate::str::contains("Examples:"));
+    gleaner().args(["build", "--help"]).assert().success().stdout(predicate::str::contains("JSON Lines"));
+}
+
+#[test]
+fn query_without_a_store_says_how_to_make_one() {
+    let dir = TempDir::new().unwrap();
+    gleaner().args(["query", "ASK {}", "--store"]).arg(dir.path().join("nope")).assert().code(1).stderr(predicate::str::contains("gleaner build"));
+}
