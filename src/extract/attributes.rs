@@ -234,7 +234,7 @@ fn title_at<'p>(d: &Doc<'p>, j: usize, last: usize) -> Option<(usize, &'p Title)
 fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
     let mut q = ts;
     let mut opposition = false;
-    while q > first {
+    while q > first && qualifier_ending(d, q).is_none() {
         let w = d.lower(q - 1);
         if d.pack.has_word("title_modifiers", &w) || (w == "-" && q >= first + 2 && d.pack.has_word("title_modifiers", &d.lower(q - 2))) {
             opposition |= d.pack.has_word("opposition_words", &w);

@@ -97,22 +97,22 @@ fn pronouns(d: &mut Doc<'_>) {
     for (i, m) in d.mentions.iter().enumerate() {
         by_start.insert(m.tokens.start, i);
     }
-    // The most recent person mention: (entity, sentence).
-    let mut last: Option<(usize, usize)> = None;
-    let mut last_by_gender: HashMap<char, (usize, usize)> = HashMap::new();
+    // Persons spoken of outside quotations, in text order: (entity, sentence).
+    let mut history: Vec<(usize, usize)> = Vec::new();
     let mut new = Vec::new();
     let mut t = 0;
     while t < d.an.tokens.len() {
         let si = d.sentence_of[t];
         if let Some(&mi) = by_start.get(&t) {
             let m = &d.mentions[mi];
-            if m.etype == EntityType::Person && !m.demonym {
-                last = Some((m.entity, si));
-                if let Some(g) = d.entities[m.entity].gender {
-                    last_by_gender.insert(g, (m.entity, si));
-                }
+            if m.etype == EntityType::Person && !m.demonym && !d.in_quote(t) {
+                history.push((m.entity, si));
             }
             t = m.tokens.end;
+            continue;
+        }
+        if d.in_quote(t) {
+            t += 1;
             continue;
         }
         let w = d.lower(t);
@@ -123,12 +123,21 @@ fn pronouns(d: &mut Doc<'_>) {
         } else {
             None
         };
-        let recent = |x: Option<(usize, usize)>| x.filter(|&(_, s)| si.saturating_sub(s) <= PRONOUN_WINDOW);
         if let Some(g) = gender {
             // Unknown-gender persons are compatible with any pronoun.
-            let cand = recent(last).filter(|&(e, _)| d.entities[e].gender.is_none_or(|x| x == g)).or(recent(last_by_gender.get(&g).copied()));
-            if let Some((e, _)) = cand {
-                last = Some((e, si));
+            let fits = |e: usize| d.entities[e].gender.is_none_or(|x| x == g);
+            let near = |&&(_, s): &&(usize, usize)| si.saturating_sub(s) <= PRONOUN_WINDOW;
+            let initial = t == d.an.sentences[si].tokens.start && d.pack.has_word("pronouns_subject", &w);
+            let cand = if initial {
+                // A sentence-initial subject pronoun continues the topic: the
+                // first person of the last sentence that spoke of one.
+                let last_sentence = history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).map(|&(_, s)| s);
+                last_sentence.and_then(|ls| history.iter().find(|&&(e, s)| s == ls && fits(e)).map(|&(e, _)| e))
+            } else {
+                history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).map(|&(e, _)| e)
+            };
+            if let Some(e) = cand {
+                history.push((e, si));
                 new.push(Mention { tokens: t..t + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });
             }
             t += 1;
@@ -136,19 +145,17 @@ fn pronouns(d: &mut Doc<'_>) {
         }
         // "the 65-year-old strongman": a definite description of the last person.
         if let Some((end, age)) = age_phrase(d, t) {
-            let before = t.checked_sub(1).map(|p| d.lower(p)).unwrap_or_default();
-            if before == "the" && t >= 1 && d.sentence_of[t - 1] == si {
-                let head = end; // one head noun after the age
-                if head < d.an.tokens.len() && d.sentence_of[head] == si && d.an.tokens[head].kind == crate::text::TokenKind::Word && !d.is_cap(head) {
-                    if let Some((e, _)) = recent(last) {
-                        last = Some((e, si));
-                        let span = d.span_of(&(t - 1..head + 1));
-                        d.attributes.push((e, AttributeValue::Age(age), "age:description".into(), span, si));
-                        new.push(Mention { tokens: t - 1..head + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });
-                        t = head + 1;
-                        continue;
-                    }
-                }
+            let head = end; // one head noun after the age
+            let definite = t >= 1 && d.sentence_of[t - 1] == si && d.lower(t - 1) == "the";
+            let noun = head < d.an.tokens.len() && d.sentence_of[head] == si && d.an.tokens[head].kind == crate::text::TokenKind::Word && !d.is_cap(head);
+            let last = history.last().filter(|&&(_, s)| si.saturating_sub(s) <= PRONOUN_WINDOW).map(|&(e, _)| e);
+            if let (true, true, Some(e)) = (definite, noun, last) {
+                let span = d.span_of(&(t - 1..head + 1));
+                d.attributes.push((e, AttributeValue::Age(age), "age:description".into(), span, si));
+                history.push((e, si));
+                new.push(Mention { tokens: t - 1..head + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });
+                t = head + 1;
+                continue;
             }
         }
         t += 1;

@@ -73,6 +73,8 @@ pub(crate) struct Doc<'a> {
     pub sentence_of: Vec<usize>,
     pub mentions: Vec<Mention>,
     pub entities: Vec<Local>,
+    /// Inner token ranges of the quotations, paragraph by paragraph.
+    pub quoted: Vec<Range<usize>>,
     pub main_country: Option<usize>,
     pub main_city: Option<usize>,
     pub relations: Vec<LocalRelation>,
@@ -119,6 +121,49 @@ impl<'a> Doc<'a> {
             mentions: 0,
         });
         self.entities.len() - 1
+    }
+
+pub fn is_mark(&self, t: usize) -> bool {
+        let d = self;
+    matches!(d.tok(t), "\"" | "\u{201C}" | "\u{201D}")
+}
+
+/// Inner token ranges of the quotes of a paragraph.
+pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
+        let d = self;
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for t in tokens.clone() {
+        if !d.is_mark(t) {
+            continue;
+        }
+        let mark = d.tok(t);
+        let tok = d.an.tokens[t];
+        let space_before = tok.start == 0 || d.text[..tok.start].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '[');
+        let space_after = d.text[tok.end..].starts_with(|c: char| c.is_whitespace()) || tok.end == d.text.len();
+        let opening = mark == "\u{201C}" || (mark == "\"" && (space_before || t == tokens.start) && !(space_after && !space_before));
+        match open {
+            Some(o) if opening && mark != "\u{201D}" => {
+                out.push(o + 1..t);
+                open = Some(t);
+            }
+            Some(o) => {
+                out.push(o + 1..t);
+                open = None;
+            }
+            None if opening => open = Some(t),
+            None => {}
+        }
+    }
+    if let Some(o) = open {
+        out.push(o + 1..tokens.end);
+    }
+    out
+}
+
+    /// Is token `t` inside a quotation?
+    pub fn in_quote(&self, t: usize) -> bool {
+        self.quoted.iter().any(|r| r.contains(&t))
     }
 
     /// The items of a sentence for the pattern matcher, and for each item its token range.
@@ -176,18 +221,38 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         sentence_of,
         mentions: Vec::new(),
         entities: Vec::new(),
+        quoted: Vec::new(),
         main_country: None,
         main_city: None,
         relations: Vec::new(),
         quotes: Vec::new(),
         attributes: Vec::new(),
     };
+    d.quoted = quote_spans(&d);
     entities::detect(&mut d);
     coref::resolve(&mut d);
     attributes::extract(&mut d);
     relations::extract(&mut d);
     quotes::extract(&mut d);
     facts(d, doc)
+}
+
+/// The quotations of every paragraph (headings have none).
+fn quote_spans(d: &Doc<'_>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let sentences = &d.an.sentences;
+    let mut s = 0;
+    while s < sentences.len() {
+        let mut e = s;
+        while e < sentences.len() && sentences[e].paragraph == sentences[s].paragraph {
+            e += 1;
+        }
+        if !sentences[s].heading {
+            out.extend(d.pair_quotes(sentences[s].tokens.start..sentences[e - 1].tokens.end));
+        }
+        s = e;
+    }
+    out
 }
 
 /// Turns the document's local results into sorted, deduplicated facts with global keys.

@@ -34,7 +34,8 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             continue;
         }
         let tokens = d.an.sentences[s].tokens.start..d.an.sentences[e - 1].tokens.end;
-        for inner in pair_quotes(d, tokens.clone()) {
+        let inners: Vec<Range<usize>> = d.quoted.iter().filter(|r| tokens.contains(&r.start)).cloned().collect();
+        for inner in inners {
             if inner.is_empty() {
                 continue;
             }
@@ -49,7 +50,10 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 Some((sp, rule)) => (sp, rule),
                 None => match prev {
                     Some((p, sp)) if para - p <= 1 && sp.is_some() => (sp, "quote:continued"),
-                    _ => (None, "quote:unattributed"),
+                    _ => match reported_before(d, sentence, s) {
+                        Some(sp) => (Some(sp), "quote:after-reported-speech"),
+                        None => (None, "quote:unattributed"),
+                    },
                 },
             };
             prev = Some((para, speaker));
@@ -58,42 +62,6 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         s = e;
     }
     d.quotes = quotes;
-}
-
-fn is_mark(d: &Doc<'_>, t: usize) -> bool {
-    matches!(d.tok(t), "\"" | "\u{201C}" | "\u{201D}")
-}
-
-/// Inner token ranges of the quotes of a paragraph.
-fn pair_quotes(d: &Doc<'_>, tokens: Range<usize>) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    for t in tokens.clone() {
-        if !is_mark(d, t) {
-            continue;
-        }
-        let mark = d.tok(t);
-        let tok = d.an.tokens[t];
-        let space_before = tok.start == 0 || d.text[..tok.start].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '[');
-        let space_after = d.text[tok.end..].starts_with(|c: char| c.is_whitespace()) || tok.end == d.text.len();
-        let opening = mark == "\u{201C}" || (mark == "\"" && (space_before || t == tokens.start) && !(space_after && !space_before));
-        match open {
-            Some(o) if opening && mark != "\u{201D}" => {
-                out.push(o + 1..t);
-                open = Some(t);
-            }
-            Some(o) => {
-                out.push(o + 1..t);
-                open = None;
-            }
-            None if opening => open = Some(t),
-            None => {}
-        }
-    }
-    if let Some(o) = open {
-        out.push(o + 1..tokens.end);
-    }
-    out
 }
 
 fn title_case(d: &Doc<'_>, r: &Range<usize>) -> bool {
@@ -105,7 +73,7 @@ fn title_case(d: &Doc<'_>, r: &Range<usize>) -> bool {
 fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Option<usize>, &'static str)> {
     // After: skip the closing mark and a comma.
     let mut t = inner.end;
-    while t < para_end && (is_mark(d, t) || d.tok(t) == ",") {
+    while t < para_end && (d.is_mark(t) || d.tok(t) == ",") {
         t += 1;
     }
     if t < para_end && t > inner.end {
@@ -123,7 +91,11 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
             }
             return Some((None, "quote:said-unnamed"));
         }
-        if let Some(m) = mention_at(d, t) {
+        let mut h = t;
+        while h < para_end && is_honorific(d, h) {
+            h += 1;
+        }
+        if let Some(m) = mention_at(d, h) {
             let after = d.mentions[m].tokens.end;
             if after < para_end && is_speech(d, after) {
                 return Some((Some(d.mentions[m].entity), "quote:x-said"));
@@ -138,9 +110,25 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
     speaker_before(d, first, verb).map(|e| (Some(e), "quote:x-said-before"))
 }
 
+/// A quote opening a sentence right after reported speech ("X said
+/// prosecutors had drawn up a list. "We will …"") is X's.
+fn reported_before(d: &Doc<'_>, sentence: usize, para_first: usize) -> Option<usize> {
+    if sentence == 0 || sentence <= para_first {
+        return None;
+    }
+    let prev = &d.an.sentences[sentence - 1];
+    let verb = prev.tokens.clone().rev().find(|&k| is_speech(d, k) && !d.in_quote(k))?;
+    speaker_before(d, prev.tokens.start, verb)
+}
+
 /// Is token `k` inside an earlier quote of the sentence (an odd number of marks before it)?
 fn inside_quote(d: &Doc<'_>, first: usize, k: usize) -> bool {
-    (first..k).filter(|&t| is_mark(d, t)).count() % 2 == 1
+    (first..k).filter(|&t| d.is_mark(t)).count() % 2 == 1
+}
+
+fn is_honorific(d: &Doc<'_>, t: usize) -> bool {
+    let w = d.lower(t);
+    ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| d.pack.has_word(c, &w))
 }
 
 fn is_speech(d: &Doc<'_>, t: usize) -> bool {
