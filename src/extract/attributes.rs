@@ -42,7 +42,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         }
         // Apposition after the name: ", a senior KGB officer", " - a former Yale historian", ", 50,".
         let b = m.tokens.end;
-        if b + 1 < last && matches!(d.tok(b), "," | "-") {
+        if b + 1 < last && matches!(d.tok(b), "," | "-" | "is" | "was") {
             let mut j = b + 1;
             if matches!(d.lower(j).as_str(), "a" | "an" | "the") {
                 j += 1;
@@ -208,7 +208,10 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
             continue;
         }
         let w = d.lower(j);
-        if d.an.tokens[j].kind != crate::text::TokenKind::Word || d.is_cap(j) && !d.pack.has_word("title_modifiers", &w) {
+        if d.an.tokens[j].kind != crate::text::TokenKind::Word
+            || (d.is_cap(j) && !d.pack.has_word("title_modifiers", &w))
+            || d.pack.has_word("function_words", &w)
+        {
             return None;
         }
         opposition |= d.pack.has_word("opposition_words", &w);

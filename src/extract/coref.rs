@@ -99,6 +99,8 @@ fn pronouns(d: &mut Doc<'_>) {
     }
     // Persons spoken of outside quotations, in text order: (entity, sentence).
     let mut history: Vec<(usize, usize)> = Vec::new();
+    // The person a sentence reports as speaking ("said Mr Clarke", "X said").
+    let mut speakers: HashMap<usize, usize> = HashMap::new();
     let mut new = Vec::new();
     let mut t = 0;
     while t < d.an.tokens.len() {
@@ -107,6 +109,9 @@ fn pronouns(d: &mut Doc<'_>) {
             let m = &d.mentions[mi];
             if m.etype == EntityType::Person && !m.demonym && !d.in_quote(t) {
                 history.push((m.entity, si));
+                if speaks(d, m.tokens.clone()) {
+                    speakers.entry(si).or_insert(m.entity);
+                }
             }
             t = m.tokens.end;
             continue;
@@ -127,17 +132,23 @@ fn pronouns(d: &mut Doc<'_>) {
             // Unknown-gender persons are compatible with any pronoun.
             let fits = |e: usize| d.entities[e].gender.is_none_or(|x| x == g);
             let near = |&&(_, s): &&(usize, usize)| si.saturating_sub(s) <= PRONOUN_WINDOW;
-            let initial = t == d.an.sentences[si].tokens.start && d.pack.has_word("pronouns_subject", &w);
+            // A subject pronoun before any person of its sentence continues the
+            // topic: the speaker, else the first person, of the last sentence
+            // that spoke of one.
+            let initial = d.pack.has_word("pronouns_subject", &w) && !history.last().is_some_and(|&(_, s)| s == si);
             let cand = if initial {
-                // A sentence-initial subject pronoun continues the topic: the
-                // first person of the last sentence that spoke of one.
                 let last_sentence = history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).map(|&(_, s)| s);
-                last_sentence.and_then(|ls| history.iter().find(|&&(e, s)| s == ls && fits(e)).map(|&(e, _)| e))
+                last_sentence.and_then(|ls| {
+                    speakers.get(&ls).copied().filter(|&e| fits(e)).or_else(|| history.iter().find(|&&(e, s)| s == ls && fits(e)).map(|&(e, _)| e))
+                })
             } else {
                 history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).map(|&(e, _)| e)
             };
             if let Some(e) = cand {
                 history.push((e, si));
+                if speaks(d, t..t + 1) {
+                    speakers.entry(si).or_insert(e);
+                }
                 new.push(Mention { tokens: t..t + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });
             }
             t += 1;
@@ -162,6 +173,18 @@ fn pronouns(d: &mut Doc<'_>) {
     }
     d.mentions.extend(new);
     d.mentions.sort_by_key(|m| m.tokens.start);
+}
+
+/// Is the mention at `tokens` the subject of a verb of saying ("X said",
+/// "said Mr X")?
+fn speaks(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> bool {
+    let after = tokens.end < d.an.tokens.len() && d.pack.has_word("speech", &d.lower(tokens.end));
+    let mut b = tokens.start;
+    while b > 0 && ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| d.pack.has_word(c, &d.lower(b - 1))) {
+        b -= 1;
+    }
+    let before = b > 0 && d.pack.has_word("speech", &d.lower(b - 1)) && d.sentence_of[b - 1] == d.sentence_of[tokens.start];
+    after || before
 }
 
 /// `N-year-old` or `N year-old` at token `t`: (token after the phrase, N).

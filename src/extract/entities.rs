@@ -51,6 +51,16 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         }
         // A curated name glued to more capitalised words is part of a longer name
         // ("Georgia Smith" is not Georgia), unless that word is a head noun.
+        let glued_next = r.end < n && d.is_cap(r.end) && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1 && d.sentence_of[r.end] == d.sentence_of[r.start];
+        // "Cardiff Bay", "Wales Office": a place or organisation name followed by
+        // a head noun is part of a longer name.
+        if glued_next
+            && matches!(d.pack.entries[entry].etype, EntityType::Place | EntityType::Organization)
+            && matches!(role, NameRole::Name | NameRole::Alias)
+            && (d.pack.is("place_heads", d.tok(r.end)) || d.pack.is("org_heads", d.tok(r.end)))
+        {
+            continue;
+        }
         if d.pack.entries[entry].etype != EntityType::Group && role != NameRole::Demonym && r.end < n && d.is_cap(r.end)
             && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1
             && !d.pack.is("org_heads", d.tok(r.end))
@@ -128,7 +138,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             let label = name_text(d, &run.tokens);
             let last = d.tok(run.tokens.end - 1).to_string();
             let ei = match surnames.get(&last) {
-                Some(&ei) if d.entities[ei].names.iter().any(|n| n == &label) || d.entities[ei].label == label => ei,
+                Some(&ei) if same_person(&d.entities[ei].label, &label) || d.entities[ei].names.iter().any(|n| same_person(n, &label)) => ei,
                 _ => new_entity(d, EntityType::Person, &label, run.kind.clone()),
             };
             surnames.entry(last).or_insert(ei);
@@ -156,6 +166,10 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         } else if let Some(&ei) = surnames.get(&surface).filter(|_| single && run.etype.is_none_or(|t| t == EntityType::Person || run.weak)) {
             ei
         } else if let Some(full) = acronyms.get(&surface).filter(|_| single) {
+            let label = name_text(d, full);
+            find_or_new(d, EntityType::Organization, &label, None)
+        } else if let Some(full) = acronyms.get(d.tok(run.tokens.start)).filter(|_| run.etype == Some(EntityType::Organization) && is_acronym(d.tok(run.tokens.start))) {
+            // "PCS Union" when "Public and Commercial Services Union" is there.
             let label = name_text(d, full);
             find_or_new(d, EntityType::Organization, &label, None)
         } else if let Some(t) = run.etype {
@@ -260,6 +274,8 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         || d.pack.is("person_cues", prev_word)
     {
         run.etype = Some(EntityType::Person);
+    } else if len <= 4 && title_follows(d, tokens.end) {
+        run.etype = Some(EntityType::Person);
     } else if d.pack.is("org_descriptors", prev_word) {
         run.etype = Some(EntityType::Organization);
     } else if len == 1 && is_acronym(last) && !d.pack.is("not_names", last) {
@@ -273,6 +289,52 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         run.weak = false;
     }
     run
+}
+
+/// Is the run ending before `e` followed by a title in apposition
+/// ("X, a senior KGB officer", "X - a former Yale historian", "X is senior
+/// benefit officer")?
+fn title_follows(d: &Doc<'_>, e: usize) -> bool {
+    let n = d.an.tokens.len();
+    if e >= n {
+        return false;
+    }
+    let si = d.sentence_of[e - 1];
+    let mut j = e;
+    match d.lower(j).as_str() {
+        "," | "-" | "\u{2013}" | "is" | "was" => j += 1,
+        _ => return false,
+    }
+    if j < n && matches!(d.lower(j).as_str(), "a" | "an" | "the") {
+        j += 1;
+    }
+    for _ in 0..8 {
+        if j >= n || d.sentence_of[j] != si {
+            return false;
+        }
+        if (1..=d.pack.max_title_words).any(|len| j + len <= n && d.pack.titles.contains_key(&(j..j + len).map(|t| d.lower(t)).collect::<Vec<_>>().join(" "))) {
+            return true;
+        }
+        let t = d.an.tokens[j];
+        if (t.kind == TokenKind::Punct && d.tok(j) != "-") || d.pack.has_word("function_words", &d.lower(j)) {
+            return false;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Two full names of one person: same surname (checked by the caller) and
+/// first names equal or transliteration variants ("Viktor"/"Victor").
+fn same_person(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (fa, fb) = (a.split_whitespace().next().unwrap_or(""), b.split_whitespace().next().unwrap_or(""));
+    let (la, lb) = (a.split_whitespace().last(), b.split_whitespace().last());
+    la == lb
+        && fa.chars().next() == fb.chars().next()
+        && strsim::levenshtein(&fa.to_lowercase(), &fb.to_lowercase()) <= 1 + fa.chars().count().min(fb.chars().count()) / 6
 }
 
 fn is_acronym(w: &str) -> bool {

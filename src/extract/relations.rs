@@ -26,7 +26,8 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                     }
                 };
                 let (Some(s), Some(o)) = (pick(rule.subject, m.subject), pick(rule.object, m.object)) else { continue };
-                if s == o {
+                // Context guesses never override what the gazetteer knows.
+                if s == o || (rule.object == Anchor::MainCity && curated_within(d, s)) {
                     continue;
                 }
                 let span = d.span_of(&(spans[m.start].start..spans[m.end - 1].end));
@@ -51,6 +52,10 @@ fn nearest<'i>(d: &Doc<'_>, items: impl Iterator<Item = &'i Item<'i>> + Clone) -
         }
     }
     None
+}
+
+fn curated_within(d: &Doc<'_>, e: usize) -> bool {
+    d.entities[e].entry.is_some_and(|x| d.pack.entries[x].within.is_some())
 }
 
 fn containment(d: &mut Doc<'_>) {
