@@ -124,12 +124,66 @@ Example:
         #[command(flatten)]
         store: StoreArg,
     },
+    /// Draw the entity graph as Graphviz DOT (or SVG/PNG through Graphviz)
+    #[command(after_help = "Examples:
+  gleaner dot -o graph.dot
+  gleaner dot --format svg -o graph.svg
+  gleaner dot --focus Lukashenko --depth 2 --format png -o lukashenko.png
+  gleaner dot --top 30 --relations supports,opposes")]
+    Dot {
+        #[command(flatten)]
+        store: StoreArg,
+        /// Output file [default: standard output]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: DotFormat,
+        /// Only the neighbourhood of the entity with this name (any of its names)
+        #[arg(long, value_name = "NAME")]
+        focus: Option<String>,
+        /// Radius of the --focus neighbourhood
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        depth: usize,
+        /// Only these entity types (comma-separated: Person,Organization,Place,Group)
+        #[arg(long, value_delimiter = ',', value_name = "TYPES")]
+        types: Vec<String>,
+        /// Only these relations (comma-separated, e.g. supports,opposes)
+        #[arg(long, value_delimiter = ',', value_name = "RELATIONS")]
+        relations: Vec<String>,
+        /// Only entities with at least N relations
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        min_degree: usize,
+        /// Only the N most central entities (PageRank) and the edges among them
+        #[arg(long, value_name = "N")]
+        top: Option<usize>,
+    },
+    /// Graph statistics: counts, degrees, PageRank, betweenness, components, distances
+    #[command(after_help = "Examples:
+  gleaner stats
+  gleaner stats --json --top 20 > stats.json")]
+    Stats {
+        #[command(flatten)]
+        store: StoreArg,
+        /// A JSON object instead of the table (fields in the README)
+        #[arg(long)]
+        json: bool,
+        /// How many entities the rankings list
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        top: usize,
+    },
     /// Check a rule pack and report every error with file, line and column
     #[command(after_help = "Example:\n  gleaner check-rules --rules my-rules/")]
     CheckRules {
         #[command(flatten)]
         rules: RuleArgs,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DotFormat {
+    Dot,
+    Svg,
+    Png,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

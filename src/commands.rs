@@ -2,7 +2,11 @@
 //! pipeline, store and views, prints summaries. Exit status: 0 ok, 1 a
 //! failure (some input could not be read), 2 bad rules, query or usage.
 
-use crate::cli::{Cli, Command, RuleArgs};
+use crate::cli::{Cli, Command, DotFormat, RuleArgs};
+use crate::graph::KnowledgeGraph;
+use crate::model::EntityType;
+use crate::views::dot::{self, View};
+use crate::views::stats;
 use crate::pipeline::{self, Progress};
 use crate::rules::{RuleErrors, RulePack};
 use crate::store::{self, ExportFormat, QuerySyntaxError};
@@ -10,8 +14,13 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A bad argument value, found after clap's own checks (exit status 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 pub fn exit_code(e: &anyhow::Error) -> i32 {
-    if e.downcast_ref::<RuleErrors>().is_some() || e.downcast_ref::<QuerySyntaxError>().is_some() {
+    if e.downcast_ref::<RuleErrors>().is_some() || e.downcast_ref::<QuerySyntaxError>().is_some() || e.downcast_ref::<UsageError>().is_some() {
         2
     } else {
         1
@@ -85,6 +94,34 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Dot { store, output, format, focus, depth, types, relations, min_degree, top } => {
+            let mut parsed = Vec::new();
+            for t in &types {
+                parsed.push(EntityType::parse(t).ok_or_else(|| UsageError(format!("unknown type {t:?}; expected Person, Organization, Place or Group")))?);
+            }
+            for r in &relations {
+                if !crate::vocab::RELATIONS.contains(&r.as_str()) {
+                    return Err(UsageError(format!("unknown relation {r:?}; expected some of {}", crate::vocab::RELATIONS.join(", "))).into());
+                }
+            }
+            let view = View { focus, depth, types: parsed, relations, min_degree, top };
+            let kg = KnowledgeGraph::from_store(&store::open_existing(&store.store)?)?;
+            let dot = dot::render(&kg, &view).map_err(UsageError)?;
+            let bytes = match format {
+                DotFormat::Dot => dot.into_bytes(),
+                DotFormat::Svg => graphviz(&dot, "svg")?,
+                DotFormat::Png => graphviz(&dot, "png")?,
+            };
+            write_out(output.as_deref(), &bytes)?;
+            Ok(0)
+        }
+        Command::Stats { store, json, top } => {
+            let kg = KnowledgeGraph::from_store(&store::open_existing(&store.store)?)?;
+            let s = stats::compute(&kg, top);
+            let text = if json { serde_json::to_string_pretty(&s)? + "\n" } else { stats::render(&s) };
+            write_out(None, text.as_bytes())?;
+            Ok(0)
+        }
         Command::CheckRules { rules } => {
             let p = pack(&rules)?;
             println!("rule pack ok: {} curated entities, {} titles, {} relation rules", p.entries.len(), p.titles.len(), p.relations.len());
@@ -93,7 +130,9 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// The files a build leaves next to the store: graph.ttl.
+/// The files a build leaves in the export folder: graph.ttl, graph.dot (the
+/// entities that have relations; `gleaner dot` draws them all), stats.txt
+/// and stats.json.
 fn write_exports(store_dir: &Path, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let st = store::open(store_dir)?;
@@ -101,5 +140,50 @@ fn write_exports(store_dir: &Path, dir: &Path) -> Result<()> {
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| format!("{}: cannot create", path.display()))?);
     store::export(&st, ExportFormat::Turtle, &mut f)?;
     f.flush()?;
+    let kg = KnowledgeGraph::from_store(&st)?;
+    let dot = dot::render(&kg, &export_view()).map_err(UsageError)?;
+    write_out(Some(&dir.join("graph.dot")), dot.as_bytes())?;
+    let s = stats::compute(&kg, 10);
+    write_out(Some(&dir.join("stats.txt")), stats::render(&s).as_bytes())?;
+    write_out(Some(&dir.join("stats.json")), (serde_json::to_string_pretty(&s)? + "\n").as_bytes())?;
     Ok(())
+}
+
+/// The view of the exported graph.dot: entities with at least one relation.
+pub fn export_view() -> View {
+    View { depth: 1, min_degree: 1, ..View::default() }
+}
+
+/// Writes to a file, or to standard output when `path` is None.
+fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, bytes).with_context(|| format!("{}: cannot write", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Renders DOT with Graphviz's `dot`; says how to install it when missing.
+fn graphviz(dot: &str, format: &str) -> Result<Vec<u8>> {
+    use std::process::{Command, Stdio};
+    let mut child = match Command::new("dot").arg(format!("-T{format}")).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
+            "Graphviz is not installed (no `dot` command); install it (Debian/Ubuntu: `sudo apt-get install graphviz`, macOS: `brew install graphviz`) or use --format dot"
+        ),
+        Err(e) => return Err(e).context("cannot run Graphviz `dot`"),
+    };
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = dot.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().context("Graphviz `dot` failed")?;
+    writer.join().expect("writer thread").context("cannot write to Graphviz `dot`")?;
+    if !out.status.success() {
+        anyhow::bail!("Graphviz `dot` failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    Ok(out.stdout)
 }

@@ -9,6 +9,8 @@ pub mod extract;
 pub mod vocab;
 pub mod rdf;
 pub mod store;
+pub mod graph;
+pub mod views;
 pub mod pipeline;
 pub mod results;
 pub mod cli;

@@ -25,11 +25,30 @@ fn build(inputs: &[&str]) -> TempDir {
     dir
 }
 
-fn store_arg(dir: &TempDir) -> [String; 2] {
+/// A folder holding a `store` folder.
+struct TempDirRef<'a>(&'a Path);
+
+trait HasStore {
+    fn path(&self) -> &Path;
+}
+
+impl HasStore for TempDir {
+    fn path(&self) -> &Path {
+        TempDir::path(self)
+    }
+}
+
+impl HasStore for TempDirRef<'_> {
+    fn path(&self) -> &Path {
+        self.0
+    }
+}
+
+fn store_arg(dir: &dyn HasStore) -> [String; 2] {
     ["--store".into(), dir.path().join("store").display().to_string()]
 }
 
-fn run_ok(args: &[&str], dir: &TempDir) -> String {
+fn run_ok(args: &[&str], dir: &dyn HasStore) -> String {
     let out = gleaner().current_dir(root()).args(args).args(store_arg(dir)).assert().success().get_output().stdout.clone();
     String::from_utf8(out).unwrap()
 }
@@ -80,8 +99,92 @@ fn example_graph_ttl_is_reproduced_byte_for_byte() {
         .arg(dir.path())
         .assert()
         .success();
-    let ttl = std::fs::read_to_string(dir.path().join("graph.ttl")).unwrap();
-    check_golden(Path::new("output/graph.ttl"), &ttl);
+    for file in ["graph.ttl", "graph.dot", "stats.txt", "stats.json"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        check_golden(&Path::new("output").join(file), &text);
+    }
+    check_dot(&std::fs::read_to_string(dir.path().join("graph.dot")).unwrap());
+    let svg = run_ok(&["dot", "--min-degree", "1", "--format", "svg"], &TempDirRef(dir.path()));
+    check_golden(Path::new("output/graph.svg"), &svg);
+}
+
+/// Every DOT output is checked with the real Graphviz.
+fn check_dot(dot: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("Graphviz `dot` must be installed (scripts/deps.sh installs it)");
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "Graphviz rejected the DOT: {}\n{dot}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "Graphviz warned: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn dot_views_render_with_graphviz() {
+    let dir = build(&[EXAMPLE]);
+    let views: &[&[&str]] = &[
+        &[],
+        &["--focus", "lukashenko", "--depth", "2"],
+        &["--focus", "Alexander Lukashenko", "--depth", "1", "--relations", "supports,opposes"],
+        &["--types", "Person,Place"],
+        &["--min-degree", "2"],
+        &["--top", "5"],
+    ];
+    for v in views {
+        let mut args = vec!["dot"];
+        args.extend_from_slice(v);
+        let dot = run_ok(&args, &dir);
+        assert!(dot.starts_with("digraph gleaner {"), "{v:?}");
+        check_dot(&dot);
+    }
+    let focus = run_ok(&["dot", "--focus", "Tikhanovskaya", "--depth", "1"], &dir);
+    assert!(focus.contains("\"Lithuania\"") && !focus.contains("\"Amnesty International\""), "{focus}");
+    let top = run_ok(&["dot", "--top", "3"], &dir);
+    assert_eq!(top.lines().filter(|l| l.contains("shape=") && l.starts_with("  n")).count(), 3);
+    gleaner().args(["dot", "--focus", "Nobody At All"]).args(store_arg(&dir)).assert().code(2).stderr(predicate::str::contains("no entity is named"));
+    gleaner().args(["dot", "--types", "Planet"]).args(store_arg(&dir)).assert().code(2);
+}
+
+#[test]
+fn dot_escapes_quotes_backslashes_and_scripts() {
+    let dir = TempDir::new().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    fixture(&rules, "odd.toml", "[[entity]]\ntype = \"Organization\"\nname = 'Лига \"Свобода\" \\ Ltd'\naliases = [\"Svoboda League\"]\n".as_bytes());
+    let text = fixture(dir.path(), "t.txt", b"The Svoboda League backed President Vladimir Putin on Monday.");
+    gleaner().args(["build", &text, "--quiet", "--store"]).arg(dir.path().join("store")).arg("--rules").arg(&rules).assert().success();
+    let dot = query_dot(&dir);
+    assert!(dot.contains(r#"label="Лига \"Свобода\" \\ Ltd""#), "{dot}");
+    check_dot(&dot);
+    let svg = run_ok(&["dot", "--format", "svg"], &dir);
+    assert!(svg.contains("<svg") && svg.contains("Свобода"));
+}
+
+fn query_dot(dir: &TempDir) -> String {
+    run_ok(&["dot"], dir)
+}
+
+#[test]
+fn stats_table_and_json() {
+    let dir = build(&[EXAMPLE]);
+    let table = run_ok(&["stats", "--top", "3"], &dir);
+    assert!(table.contains("top by PageRank (0.85)") && table.contains("per document"), "{table}");
+    let json: serde_json::Value = serde_json::from_str(&run_ok(&["stats", "--json", "--top", "3"], &dir)).unwrap();
+    assert_eq!(json["documents"], 1);
+    assert_eq!(json["pagerank"].as_array().unwrap().len(), 3);
+    let total: f64 = serde_json::from_str::<serde_json::Value>(&run_ok(&["stats", "--json", "--top", "1000"], &dir)).unwrap()["pagerank"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["value"].as_f64().unwrap())
+        .sum();
+    assert!((total - 1.0).abs() < 1e-6, "PageRank sums to {total}");
+    assert_eq!(json["per_document"][0]["id"], "belarus-2020-08-16");
 }
 
 #[test]
