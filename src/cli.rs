@@ -171,6 +171,23 @@ Example:
         #[arg(long, default_value_t = 10, value_name = "N")]
         top: usize,
     },
+    /// Score extraction from TEXT against a reference annotation (no store)
+    #[command(after_help = "The annotation format is documented in docs/gold-format.md.
+
+Example:
+  gleaner eval tests/data/belarus-2020-08-16.gold.json tests/data/belarus-2020-08-16.txt")]
+    Eval {
+        gold: PathBuf,
+        text: PathBuf,
+        /// Print the scores as JSON
+        #[arg(long)]
+        json: bool,
+        /// Only the scores, not every miss and spurious item
+        #[arg(short, long)]
+        quiet: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// Check a rule pack and report every error with file, line and column
     #[command(after_help = "Example:\n  gleaner check-rules --rules my-rules/")]
     CheckRules {

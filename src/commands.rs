@@ -122,6 +122,28 @@ pub fn run(cli: Cli) -> Result<i32> {
             write_out(None, text.as_bytes())?;
             Ok(0)
         }
+        Command::Eval { gold, text, json, quiet, rules } => {
+            let pack = pack(&rules)?;
+            let g: crate::eval::Gold = serde_json::from_str(&std::fs::read_to_string(&gold).with_context(|| format!("{}: cannot read", gold.display()))?)
+                .map_err(|e| UsageError(format!("{}:{}:{}: {e}; expected a reference annotation (docs/gold-format.md)", gold.display(), e.line(), e.column())))?;
+            let doc = match crate::source::Inputs::new(std::slice::from_ref(&text)).next() {
+                Some(Ok(d)) => d,
+                Some(Err(e)) => return Err(e.into()),
+                None => anyhow::bail!("{}: no document", text.display()),
+            };
+            let facts = crate::extract::extract(&doc, &pack);
+            let s = crate::eval::score(&g, &facts);
+            let mut out = String::new();
+            if !quiet && !json {
+                for d in &s.details {
+                    out += d;
+                    out.push('\n');
+                }
+            }
+            out += &if json { serde_json::to_string(&s)? + "\n" } else { crate::eval::render(&s) };
+            write_out(None, out.as_bytes())?;
+            Ok(0)
+        }
         Command::CheckRules { rules } => {
             let p = pack(&rules)?;
             println!("rule pack ok: {} curated entities, {} titles, {} relation rules", p.entries.len(), p.titles.len(), p.relations.len());

@@ -11,6 +11,7 @@ pub mod rdf;
 pub mod store;
 pub mod graph;
 pub mod views;
+pub mod eval;
 pub mod pipeline;
 pub mod results;
 pub mod cli;

@@ -367,3 +367,48 @@ fn query_without_a_store_says_how_to_make_one() {
     let dir = TempDir::new().unwrap();
     gleaner().args(["query", "ASK {}", "--store"]).arg(dir.path().join("nope")).assert().code(1).stderr(predicate::str::contains("gleaner build"));
 }
+
+#[test]
+fn eval_scores_the_example_and_lists_misses() {
+    let out = gleaner()
+        .current_dir(root())
+        .args(["eval", "tests/data/belarus-2020-08-16.gold.json", EXAMPLE])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let f1 = |kind: &str| -> f64 {
+        let line = out.lines().find(|l| l.starts_with(kind)).unwrap();
+        line.split("F1=").nth(1).unwrap()[..5].parse().unwrap()
+    };
+    assert!(f1("entities") >= 0.95, "{out}");
+    assert!(f1("relations") >= 0.85, "{out}");
+    assert!(f1("quotes") >= 0.90, "{out}");
+    // A reference that expects something gleaner does not find lists it as missed.
+    let dir = TempDir::new().unwrap();
+    let gold = fixture(dir.path(), "g.json", br#"{"entities": [{"id": "x", "type": "Person", "names": ["Nobody Known"]}], "relations": [], "quotes": []}"#);
+    let out = gleaner().current_dir(root()).args(["eval", &gold, EXAMPLE]).assert().success().get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("entity FN  \"Nobody Known\" Person"), "{out}");
+    assert!(out.contains("entity FP  "), "{out}");
+    let bad = fixture(dir.path(), "bad.json", b"{\"entities\": [}");
+    gleaner().current_dir(root()).args(["eval", &bad, EXAMPLE]).assert().code(2).stderr(predicate::str::contains("bad.json:1:"));
+}
+
+#[test]
+fn eval_agrees_with_the_reference_scorer() {
+    let scorer = root().join("../shared/tools/score.py");
+    if !scorer.exists() || std::process::Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("skipped: ../shared/tools/score.py or python3 is not here");
+        return;
+    }
+    let gold = "tests/data/belarus-2020-08-16.gold.json";
+    let ours = gleaner().current_dir(root()).args(["eval", gold, EXAMPLE, "--quiet"]).assert().success().get_output().stdout.clone();
+    let dir = build(&[EXAMPLE]);
+    let nq = dir.path().join("g.nq");
+    run_ok(&["export", "--format", "nquads", "-o", nq.to_str().unwrap()], &dir);
+    let theirs = std::process::Command::new("python3").current_dir(root()).arg(&scorer).arg(gold).arg(&nq).output().unwrap().stdout;
+    assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+}
