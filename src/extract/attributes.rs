@@ -11,7 +11,7 @@
 
 use super::coref::age_phrase;
 use super::entities::title_before;
-use super::{Doc, LocalRelation};
+use super::{Doc, LocalRelation, Mention};
 use crate::model::{AttributeValue, EntityType, Span};
 use crate::rules::Title;
 
@@ -60,6 +60,12 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
         }
     }
+    let (more, mentions) = descriptions(d, &found);
+    found.extend(more);
+    if !mentions.is_empty() {
+        d.mentions.extend(mentions);
+        d.mentions.sort_by_key(|m| m.tokens.start);
+    }
     for (e, age, span, si) in ages {
         d.attributes.push((e, AttributeValue::Age(age), "age:apposition".into(), span, si));
     }
@@ -102,6 +108,72 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
         }
     }
+}
+
+/// Definite title descriptions in subject position ("The Tory leader
+/// argued", `"…," the home secretary said`): the person who already bears
+/// that title in the document, else, when the title is qualified ("Tory
+/// leader"), the person the text last spoke of. An unqualified title with
+/// no bearer ("the prime minister") stays unresolved.
+fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Mention>) {
+    let mut found = Vec::new();
+    let mut mentions = Vec::new();
+    for si in 0..d.an.sentences.len() {
+        let range = d.an.sentences[si].tokens.clone();
+        for t in range.clone() {
+            if d.lower(t) != "the" || d.in_quote(t) {
+                continue;
+            }
+            let subject = t == range.start || (t > range.start && d.is_mark(t - 1)) || (t > range.start + 1 && d.tok(t - 1) == "," && d.is_mark(t - 2));
+            if !subject {
+                continue;
+            }
+            let mut j = t + 1;
+            let mut qualifier = None;
+            let mut opposition = false;
+            while j < range.end {
+                if let Some(m) = d.mentions.iter().find(|m| m.tokens.start == j && !m.pronoun) {
+                    if qualifier.is_some() || !matches!(m.etype, EntityType::Organization | EntityType::Place) {
+                        break;
+                    }
+                    qualifier = Some(m.entity);
+                    j = m.tokens.end;
+                } else if title_at(d, j, range.end).is_none() && d.pack.has_word("title_modifiers", &d.lower(j)) {
+                    opposition |= d.pack.has_word("opposition_words", &d.lower(j));
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let Some((end, title)) = title_at(d, j, range.end) else { continue };
+            if end < range.end && (d.is_cap(end) || d.lower(end) == "of" || d.tok(end) == ",") {
+                continue;
+            }
+            let bearer = known.iter().rev().find(|f| std::ptr::eq(f.title, title) && f.span.start < d.an.tokens[t].start).map(|f| f.person);
+            let person = bearer.or_else(|| {
+                qualifier?;
+                d.mentions
+                    .iter()
+                    .rev()
+                    .filter(|m| m.tokens.end <= t && m.etype == EntityType::Person && !m.demonym && !d.in_quote(m.tokens.start))
+                    .find(|m| si.saturating_sub(d.sentence_of[m.tokens.start]) <= 3)
+                    .map(|m| m.entity)
+            });
+            let Some(person) = person else { continue };
+            found.push(Found {
+                person,
+                title,
+                text: collapse(d.surface(&(t + 1..end))),
+                qualifier,
+                complement: None,
+                opposition,
+                span: d.span_of(&(t..end)),
+                sentence: si,
+            });
+            mentions.push(Mention { tokens: t..end, etype: EntityType::Person, entity: person, demonym: false, pronoun: true });
+        }
+    }
+    (found, mentions)
 }
 
 /// The one country named in a sentence, if exactly one is.

@@ -181,8 +181,10 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             d.entities[ei].gender = run.gender;
         }
         d.entities[ei].names.insert(surface.clone());
-        if run.etype == Some(EntityType::Person) && !single {
-            // Honorific forms are names too: "Mr Howard".
+        if d.entities[ei].etype == EntityType::Person && run.tokens.start > 0 && after_honorific(d, run.tokens.start) {
+            // "Mr Howard", "Lord Nicholls of Birkenhead" are names too.
+            let full = format!("{} {surface}", d.tok(run.tokens.start - 1));
+            d.entities[ei].names.insert(full);
         }
         let etype = d.entities[ei].etype;
         d.mentions.push(Mention { tokens: run.tokens.clone(), etype, entity: ei, demonym: false, pronoun: false });
@@ -219,8 +221,12 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
         && !d.pack.is("honorifics_male", w)
         && !d.pack.is("honorifics_female", w)
         && !d.pack.is("honorifics", w)
-        && !d.pack.titles.contains_key(&w.to_lowercase())
-        && !is_title_start(d, i)
+        && ((!d.pack.titles.contains_key(&w.to_lowercase()) && !is_title_start(d, i)) || after_honorific(d, i))
+}
+
+/// "Ms King": a title word after an honorific is a name.
+fn after_honorific(d: &Doc<'_>, i: usize) -> bool {
+    i > 0 && ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| d.pack.is(c, d.tok(i - 1)))
 }
 
 fn glued_after(d: &Doc<'_>, i: usize) -> bool {

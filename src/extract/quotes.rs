@@ -71,35 +71,41 @@ fn title_case(d: &Doc<'_>, r: &Range<usize>) -> bool {
 
 /// The speaker of the quote `inner`, looking after it then before it.
 fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Option<usize>, &'static str)> {
-    // After: skip the closing mark and a comma.
-    let mut t = inner.end;
+    // After: skip the closing mark and a comma; a quote that ends its
+    // sentence with a full stop has no attribution after it.
+    let closed = inner.end > inner.start && d.tok(inner.end - 1) == ".";
+    let mut t = if closed { para_end } else { inner.end };
     while t < para_end && (d.is_mark(t) || d.tok(t) == ",") {
         t += 1;
     }
     if t < para_end && t > inner.end {
         if is_speech(d, t) {
-            // "said X": the first actor before the end of the clause.
-            let mut k = t + 1;
-            while k < para_end && k < t + 8 {
-                if let Some(m) = mention_at(d, k) {
-                    return Some((Some(d.mentions[m].entity), "quote:said-x"));
-                }
-                if d.an.tokens[k].kind == TokenKind::Punct {
+            // "said X": the first person of the clause, else its first actor.
+            let clause: Vec<usize> = (t + 1..para_end.min(t + 12))
+                .take_while(|&k| d.an.tokens[k].kind != TokenKind::Punct || d.tok(k) == "-")
+                .filter_map(|k| mention_at(d, k))
+                .collect();
+            let pick = clause.iter().find(|&&m| d.mentions[m].etype == EntityType::Person).or(clause.first());
+            return Some(match pick {
+                Some(&m) => (Some(d.mentions[m].entity), "quote:said-x"),
+                None => (None, "quote:said-unnamed"),
+            });
+        }
+        // "X said", possibly after a title: `", labour office chief X said`.
+        let mut k = t;
+        while k < para_end && k < t + 8 && (d.an.tokens[k].kind != TokenKind::Punct || d.tok(k) == "-") {
+            if let Some(m) = mention_at(d, k) {
+                let after = d.mentions[m].tokens.end;
+                if d.mentions[m].etype == EntityType::Person || after < para_end && is_speech(d, after) {
+                    if after < para_end && is_speech(d, after) {
+                        return Some((Some(d.mentions[m].entity), "quote:x-said"));
+                    }
                     break;
                 }
-                k += 1;
+                k = after;
+                continue;
             }
-            return Some((None, "quote:said-unnamed"));
-        }
-        let mut h = t;
-        while h < para_end && is_honorific(d, h) {
-            h += 1;
-        }
-        if let Some(m) = mention_at(d, h) {
-            let after = d.mentions[m].tokens.end;
-            if after < para_end && is_speech(d, after) {
-                return Some((Some(d.mentions[m].entity), "quote:x-said"));
-            }
+            k += 1;
         }
     }
     // Before: the nearest speech verb earlier in the same sentence.
@@ -124,11 +130,6 @@ fn reported_before(d: &Doc<'_>, sentence: usize, para_first: usize) -> Option<us
 /// Is token `k` inside an earlier quote of the sentence (an odd number of marks before it)?
 fn inside_quote(d: &Doc<'_>, first: usize, k: usize) -> bool {
     (first..k).filter(|&t| d.is_mark(t)).count() % 2 == 1
-}
-
-fn is_honorific(d: &Doc<'_>, t: usize) -> bool {
-    let w = d.lower(t);
-    ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| d.pack.has_word(c, &w))
 }
 
 fn is_speech(d: &Doc<'_>, t: usize) -> bool {
