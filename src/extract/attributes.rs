@@ -44,7 +44,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         let b = m.tokens.end;
         if b + 1 < last && matches!(d.tok(b), "," | "-" | "is" | "was") {
             let mut j = b + 1;
-            if matches!(d.lower(j).as_str(), "a" | "an" | "the") {
+            if matches!(d.lower(j), "a" | "an" | "the") {
                 j += 1;
             }
             if let Some((_, age)) = (j < last).then(|| age_phrase(d, j)).flatten() {
@@ -132,7 +132,7 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
             let mut qualifier = None;
             let mut opposition = false;
             while j < range.end {
-                if let Some(m) = d.mentions.iter().find(|m| m.tokens.start == j && !m.pronoun) {
+                if let Some(m) = d.mention_at(j).map(|i| &d.mentions[i]).filter(|m| !m.pronoun) {
                     if qualifier.is_some() || !matches!(m.etype, EntityType::Organization | EntityType::Place) {
                         break;
                     }
@@ -192,7 +192,7 @@ fn sentence_country(d: &Doc<'_>, si: usize) -> Option<usize> {
 
 /// The mention that ends just before token `end`, if any.
 fn mention_ending(d: &Doc<'_>, end: usize) -> Option<usize> {
-    d.mentions.iter().position(|m| m.tokens.end == end && !m.pronoun)
+    d.mention_ending(end).filter(|&i| !d.mentions[i].pronoun)
 }
 
 /// Title before the name at mention `mi`.
@@ -211,7 +211,7 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         let mut e = p - 1;
         if let Some(c) = mention_ending(d, e) {
             let prep = d.mentions[c].tokens.start.checked_sub(1)?;
-            if matches!(d.lower(prep).as_str(), "of" | "for" | "at" | "in" | "to") {
+            if matches!(d.lower(prep), "of" | "for" | "at" | "in" | "to") {
                 if d.lower(prep) != "to" {
                     complement = Some(d.mentions[c].entity);
                 }
@@ -272,7 +272,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
                 sentence: si,
             });
         }
-        if let Some(mm) = d.mentions.iter().find(|x| x.tokens.start == j && !x.pronoun) {
+        if let Some(mm) = d.mention_at(j).map(|i| &d.mentions[i]).filter(|m| !m.pronoun) {
             if matches!(mm.etype, EntityType::Organization | EntityType::Place) {
                 qualifier = Some(mm.entity);
             }
@@ -294,14 +294,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
 
 /// The longest title starting at token `j`: (token after it, title).
 fn title_at<'p>(d: &Doc<'p>, j: usize, last: usize) -> Option<(usize, &'p Title)> {
-    (1..=d.pack.max_title_words).rev().find_map(|len| {
-        let end = j + len;
-        if end > last {
-            return None;
-        }
-        let key = (j..end).map(|t| d.lower(t)).collect::<Vec<_>>().join(" ");
-        d.pack.titles.get(&key).map(|t| (end, t))
-    })
+    d.title_from.get(j).copied().flatten().filter(|&(end, _)| end <= last)
 }
 
 /// Walks back over title modifiers ("opposition", "Catholic", "ex-"):
@@ -323,12 +316,12 @@ fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
 
 /// An organisation, place or demonym mention ending at token `end` qualifies a title.
 fn qualifier_ending(d: &Doc<'_>, end: usize) -> Option<usize> {
-    let m = d.mentions.iter().find(|m| m.tokens.end == end && !m.pronoun)?;
+    let m = &d.mentions[mention_ending(d, end)?];
     matches!(m.etype, EntityType::Organization | EntityType::Place).then_some(m.entity)
 }
 
 fn mention_start(d: &Doc<'_>, end: usize) -> usize {
-    d.mentions.iter().find(|m| m.tokens.end == end).map_or(end, |m| m.tokens.start)
+    d.mention_ending(end).map_or(end, |i| d.mentions[i].tokens.start)
 }
 
 fn is_honorific(d: &Doc<'_>, i: usize) -> bool {

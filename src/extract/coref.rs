@@ -65,9 +65,7 @@ fn references(d: &mut Doc<'_>) {
     }
     let mut new = Vec::new();
     for si in 0..d.an.sentences.len() {
-        let first = d.an.sentences[si].tokens.start;
-        let (mut items, spans, lowers) = d.items(si);
-        super::with_lowers(&mut items, &spans, &lowers, first);
+        let (items, spans) = d.items(si);
         for rule in &d.pack.references {
             for m in rule.pattern.find_all(&items, d.pack) {
                 let tokens = spans[m.start].start..spans[m.end - 1].end;
@@ -194,8 +192,7 @@ pub(super) fn age_phrase(d: &Doc<'_>, t: usize) -> Option<(usize, u32)> {
         return None;
     }
     let age: u32 = d.tok(t).parse().ok()?;
-    let words: Vec<String> = (t + 1..(t + 5).min(toks.len())).map(|i| d.lower(i)).collect();
-    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let w: Vec<&str> = (t + 1..(t + 5).min(toks.len())).map(|i| d.lower(i)).collect();
     match w.as_slice() {
         ["-", "year", "-", "old", ..] => Some((t + 5, age)),
         ["year", "-", "old", ..] => Some((t + 4, age)),

@@ -57,15 +57,15 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         if glued_next
             && matches!(d.pack.entries[entry].etype, EntityType::Place | EntityType::Organization)
             && matches!(role, NameRole::Name | NameRole::Alias)
-            && (d.pack.is("place_heads", d.tok(r.end)) || d.pack.is("org_heads", d.tok(r.end)))
+            && (d.pack.has_word("place_heads", d.lower(r.end)) || d.pack.has_word("org_heads", d.lower(r.end)))
         {
             continue;
         }
         if d.pack.entries[entry].etype != EntityType::Group && role != NameRole::Demonym && r.end < n && d.is_cap(r.end)
             && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1
-            && !d.pack.is("org_heads", d.tok(r.end))
-            && !d.pack.is("place_heads", d.tok(r.end))
-            && !d.pack.is("not_names", d.tok(r.end))
+            && !d.pack.has_word("org_heads", d.lower(r.end))
+            && !d.pack.has_word("place_heads", d.lower(r.end))
+            && !d.pack.has_word("not_names", d.lower(r.end))
             && !is_title_start(d, r.end)
             && d.pack.entries[entry].etype == EntityType::Person
         {
@@ -101,7 +101,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                 } else if end + 1 < range.end
                     && !covered[end + 1]
                     && name_word(d, end + 1)
-                    && (d.pack.is("connectors", d.tok(end)) || (d.tok(end) == "-" && glued(d, end)))
+                    && (d.pack.has_word("connectors", d.lower(end)) || (d.tok(end) == "-" && glued(d, end)))
                 {
                     end += 2;
                 } else {
@@ -221,7 +221,7 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
         && !d.pack.is("honorifics_male", w)
         && !d.pack.is("honorifics_female", w)
         && !d.pack.is("honorifics", w)
-        && ((!d.pack.titles.contains_key(&w.to_lowercase()) && !is_title_start(d, i)) || after_honorific(d, i))
+        && (d.title_from[i].is_none() || after_honorific(d, i))
 }
 
 /// "Ms King": a title word after an honorific is a name.
@@ -235,21 +235,12 @@ fn glued_after(d: &Doc<'_>, i: usize) -> bool {
 
 /// Does a multi-word title start at token `i` ("Prime Minister")?
 fn is_title_start(d: &Doc<'_>, i: usize) -> bool {
-    (2..=d.pack.max_title_words).any(|len| {
-        i + len <= d.an.tokens.len() && d.pack.titles.contains_key(&(i..i + len).map(|t| d.lower(t)).collect::<Vec<_>>().join(" "))
-    })
+    d.title_from[i].is_some_and(|(end, _)| end - i >= 2)
 }
 
 /// The title ending just before token `end`, if any: (first token, title).
 pub(super) fn title_before<'p>(d: &Doc<'p>, end: usize, first: usize) -> Option<(usize, &'p Title)> {
-    (1..=d.pack.max_title_words).rev().find_map(|len| {
-        let start = end.checked_sub(len)?;
-        if start < first {
-            return None;
-        }
-        let key = (start..end).map(|t| d.lower(t)).collect::<Vec<_>>().join(" ");
-        d.pack.titles.get(&key).map(|t| (start, t))
-    })
+    d.title_to.get(end).copied().flatten().filter(|&(start, _)| start >= first)
 }
 
 fn name_text(d: &Doc<'_>, r: &Range<usize>) -> String {
@@ -307,11 +298,11 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
     }
     let si = d.sentence_of[e - 1];
     let mut j = e;
-    match d.lower(j).as_str() {
+    match d.lower(j) {
         "," | "-" | "\u{2013}" | "is" | "was" => j += 1,
         _ => return false,
     }
-    if j < n && matches!(d.lower(j).as_str(), "a" | "an" | "the") {
+    if j < n && matches!(d.lower(j), "a" | "an" | "the") {
         j += 1;
     }
     for _ in 0..8 {

@@ -75,6 +75,18 @@ pub(crate) struct Doc<'a> {
     pub entities: Vec<Local>,
     /// Inner token ranges of the quotations, paragraph by paragraph.
     pub quoted: Vec<Range<usize>>,
+    /// Is each token inside a quotation?
+    pub in_quote: Vec<bool>,
+    /// Lower-case text and symbol of every token.
+    pub lowers: Vec<String>,
+    pub syms: Vec<crate::rules::pattern::Sym>,
+    /// The longest title starting at each token: (token after it, title).
+    pub title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    /// The longest title ending before each token: (first token, title).
+    pub title_to: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    /// Mention starting at / ending before each token (`u32::MAX`: none).
+    pub mention_start: Vec<u32>,
+    pub mention_end: Vec<u32>,
     pub main_country: Option<usize>,
     pub main_city: Option<usize>,
     pub relations: Vec<LocalRelation>,
@@ -88,8 +100,8 @@ impl<'a> Doc<'a> {
         &self.text[t.start..t.end]
     }
 
-    pub fn lower(&self, i: usize) -> String {
-        self.tok(i).to_lowercase()
+    pub fn lower(&self, i: usize) -> &str {
+        &self.lowers[i]
     }
 
     pub fn is_cap(&self, i: usize) -> bool {
@@ -163,45 +175,53 @@ pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
 
     /// Is token `t` inside a quotation?
     pub fn in_quote(&self, t: usize) -> bool {
-        self.quoted.iter().any(|r| r.contains(&t))
+        self.in_quote[t]
     }
 
     /// The items of a sentence for the pattern matcher, and for each item its token range.
-    pub fn items(&self, sentence: usize) -> (Vec<Item<'_>>, Vec<Range<usize>>, Vec<String>) {
+    pub fn items(&self, sentence: usize) -> (Vec<Item<'_>>, Vec<Range<usize>>) {
         let range = self.an.sentences[sentence].tokens.clone();
-        let lowers: Vec<String> = range.clone().map(|i| self.lower(i)).collect();
-        let mut by_start: BTreeMap<usize, usize> = BTreeMap::new();
-        for (mi, m) in self.mentions.iter().enumerate() {
-            if m.tokens.start >= range.start && m.tokens.end <= range.end {
-                by_start.entry(m.tokens.start).or_insert(mi);
-            }
-        }
-        let mut items = Vec::new();
-        let mut spans = Vec::new();
+        let mut items = Vec::with_capacity(range.len());
+        let mut spans = Vec::with_capacity(range.len());
         let mut i = range.start;
         while i < range.end {
-            if let Some(&mi) = by_start.get(&i) {
-                let m = &self.mentions[mi];
+            let mi = self.mention_start[i];
+            if mi != u32::MAX && self.mentions[mi as usize].tokens.end <= range.end {
+                let m = &self.mentions[mi as usize];
                 let kind = self.entities[m.entity].kind.as_deref();
-                items.push(Item::Mention { index: mi, etype: m.etype, kind, demonym: m.demonym });
+                items.push(Item::Mention { index: mi as usize, etype: m.etype, kind, demonym: m.demonym });
                 spans.push(m.tokens.clone());
                 i = m.tokens.end;
             } else {
-                items.push(Item::Token { lower: "", number: self.an.tokens[i].kind == TokenKind::Number });
+                items.push(Item::Token { sym: self.syms[i], number: self.an.tokens[i].kind == TokenKind::Number });
                 spans.push(i..i + 1);
                 i += 1;
             }
         }
-        (items, spans, lowers)
+        (items, spans)
     }
-}
 
-/// Fills the lower-case text of token items (kept apart so `items` can borrow).
-pub(crate) fn with_lowers<'b>(items: &mut [Item<'b>], spans: &[Range<usize>], lowers: &'b [String], first: usize) {
-    for (item, span) in items.iter_mut().zip(spans) {
-        if let Item::Token { lower, .. } = item {
-            *lower = &lowers[span.start - first];
+    /// Rebuilds the token → mention indexes after mentions changed.
+    pub fn index_mentions(&mut self) {
+        self.mentions.sort_by_key(|m| m.tokens.start);
+        self.mention_start = vec![u32::MAX; self.an.tokens.len()];
+        self.mention_end = vec![u32::MAX; self.an.tokens.len() + 1];
+        for (i, m) in self.mentions.iter().enumerate() {
+            if self.mention_start[m.tokens.start] == u32::MAX {
+                self.mention_start[m.tokens.start] = i as u32;
+            }
+            self.mention_end[m.tokens.end] = i as u32;
         }
+    }
+
+    /// The mention starting at token `t`, if any.
+    pub fn mention_at(&self, t: usize) -> Option<usize> {
+        self.mention_start.get(t).copied().filter(|&m| m != u32::MAX).map(|m| m as usize)
+    }
+
+    /// The mention ending just before token `end`, if any.
+    pub fn mention_ending(&self, end: usize) -> Option<usize> {
+        self.mention_end.get(end).copied().filter(|&m| m != u32::MAX).map(|m| m as usize)
     }
 }
 
@@ -222,19 +242,61 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         mentions: Vec::new(),
         entities: Vec::new(),
         quoted: Vec::new(),
+        in_quote: Vec::new(),
+        lowers: Vec::new(),
+        syms: Vec::new(),
+        mention_start: Vec::new(),
+        mention_end: Vec::new(),
+        title_from: Vec::new(),
+        title_to: Vec::new(),
         main_country: None,
         main_city: None,
         relations: Vec::new(),
         quotes: Vec::new(),
         attributes: Vec::new(),
     };
+    d.lowers = (0..d.an.tokens.len()).map(|i| d.tok(i).to_lowercase()).collect();
+    d.syms = d.lowers.iter().map(|w| pack.sym(w)).collect();
+    find_titles(&mut d);
     d.quoted = quote_spans(&d);
+    d.in_quote = vec![false; d.an.tokens.len()];
+    for r in &d.quoted {
+        for t in r.clone() {
+            d.in_quote[t] = true;
+        }
+    }
     entities::detect(&mut d);
+    d.index_mentions();
     coref::resolve(&mut d);
+    d.index_mentions();
     attributes::extract(&mut d);
+    d.index_mentions();
     relations::extract(&mut d);
     quotes::extract(&mut d);
     facts(d, doc)
+}
+
+/// Every title of the text, by its first and its last token.
+fn find_titles<'a>(d: &mut Doc<'a>) {
+    let pack: &'a RulePack = d.pack;
+    let n = d.an.tokens.len();
+    d.title_from = vec![None; n];
+    d.title_to = vec![None; n + 1];
+    for i in 0..n {
+        for len in 1..=pack.max_title_words.min(n - i) {
+            let seq = &d.syms[i..i + len];
+            if seq[len - 1] == crate::rules::pattern::NONE {
+                break;
+            }
+            if let Some(key) = pack.title_seqs.get(seq) {
+                let title = &pack.titles[key];
+                d.title_from[i] = Some((i + len, title));
+                if d.title_to[i + len].is_none_or(|(s, _)| s > i) {
+                    d.title_to[i + len] = Some((i, title));
+                }
+            }
+        }
+    }
 }
 
 /// The quotations of every paragraph (headings have none).

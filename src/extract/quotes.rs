@@ -137,7 +137,7 @@ fn is_speech(d: &Doc<'_>, t: usize) -> bool {
 }
 
 fn mention_at(d: &Doc<'_>, t: usize) -> Option<usize> {
-    d.mentions.iter().position(|m| m.tokens.start == t && !m.demonym)
+    d.mention_at(t).filter(|&i| !d.mentions[i].demonym)
 }
 
 /// The nearest person before `verb` in the sentence, else organisation, place, group.

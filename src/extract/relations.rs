@@ -10,9 +10,7 @@ use crate::rules::Anchor;
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
     for si in 0..d.an.sentences.len() {
-        let first = d.an.sentences[si].tokens.start;
-        let (mut items, spans, lowers) = d.items(si);
-        super::with_lowers(&mut items, &spans, &lowers, first);
+        let (items, spans) = d.items(si);
         for rule in &d.pack.relations {
             for m in rule.pattern.find_all(&items, d.pack) {
                 let pick = |anchor: Anchor, slot: Option<usize>| -> Option<usize> {

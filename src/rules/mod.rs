@@ -11,7 +11,7 @@ pub mod pattern;
 use crate::model::EntityType;
 use crate::text::TextRules;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use pattern::{Lexicon, Pattern};
+use pattern::{Lexicon, Pattern, Sym, Symbols, NONE};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -223,15 +223,48 @@ pub struct RulePack {
     pub relations: Vec<RelationRule>,
     pub references: Vec<ReferenceRule>,
     pub entry_by_name: HashMap<String, usize>,
+    /// Lower-case words the rules mention, interned.
+    pub symbols: HashMap<String, Sym>,
+    /// Bit of each lexicon list.
+    pub class_bit: HashMap<String, u32>,
+    /// Lists each symbol belongs to, as bits.
+    pub sym_class: Vec<u64>,
+    /// Titles as symbol sequences, to their key in `titles`.
+    pub title_seqs: HashMap<Box<[Sym]>, String>,
 }
 
 impl Lexicon for RulePack {
-    fn has(&self, class: &str, word: &str) -> bool {
-        self.lexicon.get(class).is_some_and(|s| s.contains(word))
+    fn has(&self, class: u32, sym: Sym) -> bool {
+        sym != NONE && (self.sym_class[sym as usize] >> class) & 1 == 1
+    }
+}
+
+struct Interner {
+    map: HashMap<String, Sym>,
+    class_bit: HashMap<String, u32>,
+}
+
+impl pattern::Symbols for Interner {
+    fn intern(&mut self, word: &str) -> Sym {
+        let next = self.map.len() as Sym;
+        *self.map.entry(word.to_string()).or_insert(next)
+    }
+    fn class(&self, name: &str) -> Option<u32> {
+        self.class_bit.get(name).copied()
     }
 }
 
 impl RulePack {
+    /// The symbol of a lower-case word (`NONE` when no rule mentions it).
+    pub fn sym(&self, lower: &str) -> Sym {
+        self.symbols.get(lower).copied().unwrap_or(NONE)
+    }
+
+    /// The bit of a lexicon list (for `Lexicon::has`); lists the code names always exist.
+    pub fn class(&self, name: &str) -> u32 {
+        self.class_bit.get(name).copied().unwrap_or(u32::MAX)
+    }
+
     /// Is the lower-case `word` in the lexicon list `class`?
     pub fn has_word(&self, class: &str, word: &str) -> bool {
         self.lexicon.get(class).is_some_and(|s| s.contains(word))
@@ -410,9 +443,14 @@ impl Builder {
 
     fn finish(self, mut errors: Vec<RuleError>) -> Result<RulePack, RuleErrors> {
         let lexicon = self.lexicon;
-        let classes = |c: &str| lexicon.contains_key(c);
-        let pattern_at = |file: &str, text: &str, p: &Spanned<String>, errors: &mut Vec<RuleError>| -> Option<Pattern> {
-            match Pattern::parse(p.get_ref(), &classes) {
+        let mut names: Vec<&String> = lexicon.keys().collect();
+        names.sort();
+        if names.len() > 64 {
+            errors.push(RuleError { file: "[lexicon]".into(), line: 0, column: 0, message: format!("{} lexicon lists; at most 64 are supported", names.len()) });
+        }
+        let mut interner = Interner { map: HashMap::new(), class_bit: names.iter().enumerate().map(|(i, n)| ((*n).clone(), i as u32)).collect() };
+        let mut pattern_at = |file: &str, text: &str, p: &Spanned<String>, errors: &mut Vec<RuleError>| -> Option<Pattern> {
+            match Pattern::parse(p.get_ref(), &mut interner) {
                 Ok(p) => Some(p),
                 Err(e) => {
                     // +1 for the opening quote of the TOML string.
@@ -482,6 +520,25 @@ impl Builder {
             return Err(RuleErrors(errors));
         }
 
+        // Every lexicon and title word gets a symbol; symbols know their lists.
+        for words in lexicon.values() {
+            for w in words {
+                interner.intern(w);
+            }
+        }
+        let mut title_seqs: HashMap<Box<[Sym]>, String> = HashMap::new();
+        for key in self.titles.keys() {
+            let seq: Box<[Sym]> = key.split(' ').map(|w| interner.intern(w)).collect();
+            title_seqs.insert(seq, key.clone());
+        }
+        let mut sym_class = vec![0u64; interner.map.len()];
+        for (name, words) in &lexicon {
+            let bit = interner.class_bit[name];
+            for w in words {
+                sym_class[interner.map[w] as usize] |= 1 << bit;
+            }
+        }
+
         let mut patterns = Vec::new();
         let mut name_targets = Vec::new();
         let mut lower = Vec::new();
@@ -523,6 +580,10 @@ impl Builder {
             relations,
             references,
             entry_by_name,
+            symbols: interner.map,
+            class_bit: interner.class_bit,
+            sym_class,
+            title_seqs,
         })
     }
 }

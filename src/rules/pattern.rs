@@ -28,11 +28,22 @@ pub enum Role {
     Object,
 }
 
+/// Interned lower-case word; `NONE` for words no rule mentions.
+pub type Sym = u32;
+pub const NONE: Sym = u32::MAX;
+
+/// What the parser needs from the pack: word interning and lexicon lists.
+pub trait Symbols {
+    fn intern(&mut self, word: &str) -> Sym;
+    /// The bit of a lexicon list, if it exists.
+    fn class(&self, name: &str) -> Option<u32>;
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Elem {
-    Lit(Vec<String>),
-    Not(Vec<String>),
-    Class(String),
+    Lit(Vec<Sym>),
+    Not(Vec<Sym>),
+    Class(u32),
     Number,
     Opt(Box<Elem>),
     Gap(usize),
@@ -62,7 +73,7 @@ pub struct PatternError {
 }
 
 impl Pattern {
-    pub fn parse(src: &str, classes: &dyn Fn(&str) -> bool) -> Result<Pattern, PatternError> {
+    pub fn parse(src: &str, syms: &mut dyn Symbols) -> Result<Pattern, PatternError> {
         let mut elems = Vec::new();
         let mut pos = 0;
         for word in src.split(' ') {
@@ -72,7 +83,7 @@ impl Pattern {
                 continue;
             }
             let err = |m: String| PatternError { column: col, message: m };
-            elems.push(parse_elem(word, classes).map_err(err)?);
+            elems.push(parse_elem(word, syms).map_err(err)?);
         }
         if elems.is_empty() {
             return Err(PatternError { column: 0, message: "empty pattern; expected tokens and slots such as `{s:Person} fled to {o:Place}`".into() });
@@ -88,10 +99,10 @@ impl Pattern {
     }
 }
 
-fn parse_elem(word: &str, classes: &dyn Fn(&str) -> bool) -> Result<Elem, String> {
+fn parse_elem(word: &str, syms: &mut dyn Symbols) -> Result<Elem, String> {
     if let Some(inner) = word.strip_prefix('[') {
         let inner = inner.strip_suffix(']').ok_or_else(|| format!("`{word}`: unclosed `[`; expected `[word]` or `[a|b]`"))?;
-        let e = parse_elem(inner, classes)?;
+        let e = parse_elem(inner, syms)?;
         if matches!(e, Elem::Gap(_) | Elem::Opt(_) | Elem::Slot(_)) {
             return Err(format!("`{word}`: only tokens, `@class` and `#` can be optional"));
         }
@@ -112,23 +123,21 @@ fn parse_elem(word: &str, classes: &dyn Fn(&str) -> bool) -> Result<Elem, String
         return Ok(Elem::Number);
     }
     if let Some(c) = word.strip_prefix('@') {
-        if !classes(c) {
-            return Err(format!("`{word}`: no lexicon list named `{c}`; define it under [lexicon]"));
-        }
-        return Ok(Elem::Class(c.to_string()));
+        let bit = syms.class(c).ok_or_else(|| format!("`{word}`: no lexicon list named `{c}`; define it under [lexicon]"))?;
+        return Ok(Elem::Class(bit));
     }
     if let Some(w) = word.strip_prefix('!') {
-        return Ok(Elem::Not(alternatives(w, word)?));
+        return Ok(Elem::Not(alternatives(w, word, syms)?));
     }
-    Ok(Elem::Lit(alternatives(word, word)?))
+    Ok(Elem::Lit(alternatives(word, word, syms)?))
 }
 
-fn alternatives(s: &str, word: &str) -> Result<Vec<String>, String> {
+fn alternatives(s: &str, word: &str, syms: &mut dyn Symbols) -> Result<Vec<Sym>, String> {
     let alts: Vec<String> = s.split('|').map(|a| a.to_lowercase()).collect();
     if alts.iter().any(|a| a.is_empty() || a.contains(['[', ']', '{', '}'])) {
         return Err(format!("`{word}`: empty or malformed alternative"));
     }
-    Ok(alts)
+    Ok(alts.iter().map(|a| syms.intern(a)).collect())
 }
 
 fn parse_slot(inner: &str) -> Result<Slot, String> {
@@ -159,7 +168,7 @@ fn parse_slot(inner: &str) -> Result<Slot, String> {
 /// An item of a sentence as the matcher sees it.
 #[derive(Clone, Copy, Debug)]
 pub enum Item<'a> {
-    Token { lower: &'a str, number: bool },
+    Token { sym: Sym, number: bool },
     Mention { index: usize, etype: EntityType, kind: Option<&'a str>, demonym: bool },
 }
 
@@ -173,7 +182,8 @@ pub struct Match {
 }
 
 pub trait Lexicon {
-    fn has(&self, class: &str, word: &str) -> bool;
+    /// Is the word `sym` in the lexicon list with this bit?
+    fn has(&self, class: u32, sym: Sym) -> bool;
 }
 
 impl Pattern {
@@ -247,11 +257,11 @@ impl Pattern {
 }
 
 fn one(elem: &Elem, item: &Item, lex: &dyn Lexicon) -> bool {
-    let Item::Token { lower, number } = *item else { return false };
+    let Item::Token { sym, number } = *item else { return false };
     match elem {
-        Elem::Lit(alts) => alts.iter().any(|a| a == lower),
-        Elem::Not(alts) => !alts.iter().any(|a| a == lower),
-        Elem::Class(c) => lex.has(c, lower),
+        Elem::Lit(alts) => alts.contains(&sym),
+        Elem::Not(alts) => !alts.contains(&sym),
+        Elem::Class(c) => lex.has(*c, sym),
         Elem::Number => number,
         _ => false,
     }
@@ -261,15 +271,31 @@ fn one(elem: &Elem, item: &Item, lex: &dyn Lexicon) -> bool {
 mod tests {
     use super::*;
 
-    struct NoLex;
-    impl Lexicon for NoLex {
-        fn has(&self, c: &str, w: &str) -> bool {
-            c == "speech" && w == "said"
+    /// Interns words in order; one class, `speech` (bit 0), holding "said".
+    #[derive(Default)]
+    struct Table(Vec<String>);
+    impl Symbols for Table {
+        fn intern(&mut self, w: &str) -> Sym {
+            if let Some(i) = self.0.iter().position(|x| x == w) {
+                return i as Sym;
+            }
+            self.0.push(w.to_string());
+            (self.0.len() - 1) as Sym
+        }
+        fn class(&self, name: &str) -> Option<u32> {
+            (name == "speech").then_some(0)
         }
     }
 
-    fn tok(s: &str) -> Item<'_> {
-        Item::Token { lower: s, number: s.chars().all(|c| c.is_ascii_digit()) }
+    struct NoLex(Sym);
+    impl Lexicon for NoLex {
+        fn has(&self, c: u32, w: Sym) -> bool {
+            c == 0 && w == self.0
+        }
+    }
+
+    fn tok(t: &mut Table, s: &str) -> Item<'static> {
+        Item::Token { sym: t.intern(s), number: s.chars().all(|c| c.is_ascii_digit()) }
     }
 
     fn mention(index: usize, etype: EntityType) -> Item<'static> {
@@ -278,28 +304,33 @@ mod tests {
 
     #[test]
     fn slots_gaps_optionals() {
-        let p = Pattern::parse("{s:Person} *2 [has|had] fled|went to {o:Place}", &|_| true).unwrap();
-        let items = [mention(0, EntityType::Person), tok("has"), tok("fled"), tok("to"), mention(1, EntityType::Place)];
-        assert_eq!(p.find_all(&items, &NoLex), vec![Match { start: 0, end: 5, subject: Some(0), object: Some(1) }]);
-        let items = [mention(0, EntityType::Person), tok("then"), tok("quickly"), tok("went"), tok("to"), mention(1, EntityType::Person)];
-        assert!(p.find_all(&items, &NoLex).is_empty());
+        let t = &mut Table::default();
+        let p = Pattern::parse("{s:Person} *2 [has|had] fled|went to {o:Place}", t).unwrap();
+        let lex = NoLex(NONE);
+        let items = [mention(0, EntityType::Person), tok(t, "has"), tok(t, "fled"), tok(t, "to"), mention(1, EntityType::Place)];
+        assert_eq!(p.find_all(&items, &lex), vec![Match { start: 0, end: 5, subject: Some(0), object: Some(1) }]);
+        let items = [mention(0, EntityType::Person), tok(t, "then"), tok(t, "quickly"), tok(t, "went"), tok(t, "to"), mention(1, EntityType::Person)];
+        assert!(p.find_all(&items, &lex).is_empty());
     }
 
     #[test]
     fn negation_and_classes() {
-        let p = Pattern::parse("{s} @speech !not #", &|c| c == "speech").unwrap();
-        let items = [mention(3, EntityType::Organization), tok("said"), tok("about"), tok("50")];
-        assert_eq!(p.find_all(&items, &NoLex).len(), 1);
-        let items = [mention(3, EntityType::Organization), tok("said"), tok("not"), tok("50")];
-        assert!(p.find_all(&items, &NoLex).is_empty());
+        let t = &mut Table::default();
+        let p = Pattern::parse("{s} @speech !not #", t).unwrap();
+        let lex = NoLex(t.intern("said"));
+        let items = [mention(3, EntityType::Organization), tok(t, "said"), tok(t, "about"), tok(t, "50")];
+        assert_eq!(p.find_all(&items, &lex).len(), 1);
+        let items = [mention(3, EntityType::Organization), tok(t, "said"), tok(t, "not"), tok(t, "50")];
+        assert!(p.find_all(&items, &lex).is_empty());
     }
 
     #[test]
     fn errors_have_columns() {
-        let e = Pattern::parse("{s:Person} fled {o:Planet}", &|_| true).unwrap_err();
+        let t = &mut Table::default();
+        let e = Pattern::parse("{s:Person} fled {o:Planet}", t).unwrap_err();
         assert_eq!(e.column, 16);
         assert!(e.message.contains("unknown type"));
-        let e = Pattern::parse("went @nowhere", &|_| false).unwrap_err();
+        let e = Pattern::parse("went @nowhere", t).unwrap_err();
         assert_eq!(e.column, 5);
     }
 }
