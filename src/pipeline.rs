@@ -90,14 +90,16 @@ fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
     b.build().context("cannot start worker threads")
 }
 
-/// Streams documents in batches; `each` gets every batch's facts in input order.
-fn run(
+/// Streams documents in batches; each document is extracted and `prepare`d
+/// in parallel, then `each` gets every batch in input order.
+fn run<T: Send>(
     inputs: &[PathBuf],
     pack: &RulePack,
     jobs: Option<usize>,
     progress: Progress,
     summary: &mut Summary,
-    mut each: impl FnMut(Vec<DocFacts>, &mut Summary) -> Result<()>,
+    prepare: impl Fn(&DocFacts) -> T + Sync,
+    mut each: impl FnMut(Vec<(DocFacts, T)>, &mut Summary) -> Result<()>,
 ) -> Result<()> {
     let started = Instant::now();
     let pool = pool(jobs)?;
@@ -115,8 +117,17 @@ fn run(
         if batch.is_empty() {
             break;
         }
-        let facts: Vec<DocFacts> = pool.install(|| batch.par_iter().map(|d| extract::extract(d, pack)).collect());
-        bar.inc(facts.iter().map(|f| f.doc.text.len() as u64).sum());
+        let facts: Vec<(DocFacts, T)> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|d| {
+                    let f = extract::extract(d, pack);
+                    let t = prepare(&f);
+                    (f, t)
+                })
+                .collect()
+        });
+        bar.inc(facts.iter().map(|(f, _)| f.doc.text.len() as u64).sum());
         each(facts, summary)?;
         bar.set_message(format!("{} docs", summary.documents));
     }
@@ -135,11 +146,12 @@ fn report(bar: &ProgressBar, summary: &mut Summary, e: SourceError) {
 pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option<usize>, progress: Progress) -> Result<Summary> {
     let store = store::open(store_dir)?;
     let mut summary = Summary::default();
-    run(inputs, pack, jobs, progress, &mut summary, |facts, summary| {
-        let graphs: Vec<(String, Vec<oxigraph::model::Quad>)> =
-            facts.iter().map(|f| (rdf::doc_iri(&f.doc.id), rdf::document_quads(f))).collect();
-        for (f, (_, q)) in facts.iter().zip(&graphs) {
-            summary.add(f, q.len());
+    let quads = |f: &DocFacts| rdf::document_quads(f);
+    run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
+        let mut graphs = Vec::with_capacity(batch.len());
+        for (f, q) in batch {
+            summary.add(&f, q.len());
+            graphs.push((rdf::doc_iri(&f.doc.id), q));
         }
         store::replace_graphs(&store, &graphs)
     })?;
@@ -150,18 +162,24 @@ pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option
 /// `gleaner extract`: the N-Quads of each document to `out`, no store.
 pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, progress: Progress, out: impl Write) -> Result<Summary> {
     let mut summary = Summary::default();
-    let mut w = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(std::io::BufWriter::new(out));
-    run(inputs, pack, jobs, progress, &mut summary, |facts, summary| {
-        for f in &facts {
-            let quads = rdf::document_quads(f);
-            for q in &quads {
-                w.serialize_quad(q)?;
-            }
-            summary.add(f, quads.len());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+    let nquads = |f: &DocFacts| -> Result<(usize, Vec<u8>)> {
+        let quads = rdf::document_quads(f);
+        let mut w = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(Vec::with_capacity(quads.len() * 150));
+        for q in &quads {
+            w.serialize_quad(q)?;
+        }
+        Ok((quads.len(), w.finish()?))
+    };
+    run(inputs, pack, jobs, progress, &mut summary, nquads, |batch, summary| {
+        for (f, bytes) in batch {
+            let (n, bytes) = bytes?;
+            out.write_all(&bytes)?;
+            summary.add(&f, n);
         }
         Ok(())
     })?;
-    w.finish()?.flush()?;
+    out.flush()?;
     Ok(summary)
 }
 

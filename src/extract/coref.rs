@@ -8,7 +8,7 @@
 use super::{Doc, Mention};
 use crate::model::{AttributeValue, EntityType};
 use crate::rules::Anchor;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// How many sentences back a pronoun may look for its person.
 const PRONOUN_WINDOW: usize = 3;
@@ -21,7 +21,7 @@ pub(super) fn resolve(d: &mut Doc<'_>) {
 
 fn main_places(d: &mut Doc<'_>) {
     let pack = d.pack;
-    let mut score: HashMap<usize, (usize, usize)> = HashMap::new(); // entry -> (count, first token)
+    let mut score: HashMap<usize, (usize, usize)> = HashMap::default(); // entry -> (count, first token)
     let country_of = |entry: usize| -> Option<usize> {
         let e = &pack.entries[entry];
         if e.etype != EntityType::Place {
@@ -44,7 +44,7 @@ fn main_places(d: &mut Doc<'_>) {
         d.main_country = Some(d.entity_for_entry(entry));
     }
     let main_name = best.map(|e| pack.entries[e].name.clone());
-    let mut cities: HashMap<usize, (bool, usize, usize)> = HashMap::new();
+    let mut cities: HashMap<usize, (bool, usize, usize)> = HashMap::default();
     for m in &d.mentions {
         let e = &d.entities[m.entity];
         if e.etype == EntityType::Place && e.kind.as_deref() == Some("city") && !m.demonym {
@@ -66,7 +66,11 @@ fn references(d: &mut Doc<'_>) {
     let mut new = Vec::new();
     for si in 0..d.an.sentences.len() {
         let (items, spans) = d.items(si);
+        let (words, classes) = d.sentence_words(si);
         for rule in &d.pack.references {
+            if !rule.pattern.may_match(&words, classes) {
+                continue;
+            }
             for m in rule.pattern.find_all(&items, d.pack) {
                 let tokens = spans[m.start].start..spans[m.end - 1].end;
                 if tokens.clone().any(|t| taken[t]) {
@@ -91,14 +95,14 @@ fn references(d: &mut Doc<'_>) {
 }
 
 fn pronouns(d: &mut Doc<'_>) {
-    let mut by_start: HashMap<usize, usize> = HashMap::new();
+    let mut by_start: HashMap<usize, usize> = HashMap::default();
     for (i, m) in d.mentions.iter().enumerate() {
         by_start.insert(m.tokens.start, i);
     }
     // Persons spoken of outside quotations, in text order: (entity, sentence).
     let mut history: Vec<(usize, usize)> = Vec::new();
     // The person a sentence reports as speaking ("said Mr Clarke", "X said").
-    let mut speakers: HashMap<usize, usize> = HashMap::new();
+    let mut speakers: HashMap<usize, usize> = HashMap::default();
     let mut new = Vec::new();
     let mut t = 0;
     while t < d.an.tokens.len() {

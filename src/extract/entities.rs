@@ -10,7 +10,8 @@ use super::{Doc, Local, Mention};
 use crate::model::EntityType;
 use crate::rules::{NameRole, Title};
 use crate::text::TokenKind;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// A capitalised run and what the evidence says it is.
@@ -119,7 +120,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             run.etype = Some(EntityType::Person);
         }
     }
-    let mut surnames: HashMap<String, usize> = HashMap::new();
+    let mut surnames: HashMap<String, usize> = HashMap::default();
     let mut run_entity = vec![None; runs.len()];
     // Curated persons already found anchor their surnames too.
     for (ei, e) in d.entities.iter().enumerate() {
@@ -146,7 +147,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         }
     }
     // Acronyms of multi-word organisations of this document.
-    let mut acronyms: HashMap<String, Range<usize>> = HashMap::new();
+    let mut acronyms: HashMap<String, Range<usize>> = HashMap::default();
     for run in &runs {
         if run.etype == Some(EntityType::Organization) && run.tokens.len() >= 2 {
             let words: Vec<&str> = run.tokens.clone().map(|t| d.tok(t)).filter(|w| w.chars().next().is_some_and(char::is_uppercase)).collect();

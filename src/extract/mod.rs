@@ -201,6 +201,23 @@ pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
         (items, spans)
     }
 
+    /// The sorted words of a sentence and the lexicon lists its tokens are
+    /// in, for `Pattern::may_match`.
+    pub fn sentence_words(&self, sentence: usize) -> (Vec<crate::rules::pattern::Sym>, u64) {
+        let range = self.an.sentences[sentence].tokens.clone();
+        let mut words: Vec<_> = self.syms[range].iter().copied().filter(|&s| s != crate::rules::pattern::NONE).collect();
+        words.sort_unstable();
+        words.dedup();
+        let classes = words.iter().fold(0u64, |m, &s| m | self.pack.sym_class[s as usize]);
+        (words, classes)
+    }
+
+    /// Is token `i` in the lexicon list `class`?
+    pub fn is(&self, i: usize, class: &str) -> bool {
+        use crate::rules::pattern::Lexicon;
+        self.pack.has(self.pack.class(class), self.syms[i])
+    }
+
     /// Rebuilds the token → mention indexes after mentions changed.
     pub fn index_mentions(&mut self) {
         self.mentions.sort_by_key(|m| m.tokens.start);

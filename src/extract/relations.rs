@@ -11,7 +11,11 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
     for si in 0..d.an.sentences.len() {
         let (items, spans) = d.items(si);
+        let (words, classes) = d.sentence_words(si);
         for rule in &d.pack.relations {
+            if !rule.pattern.may_match(&words, classes) {
+                continue;
+            }
             for m in rule.pattern.find_all(&items, d.pack) {
                 let pick = |anchor: Anchor, slot: Option<usize>| -> Option<usize> {
                     match anchor {

@@ -14,7 +14,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use pattern::{Lexicon, Pattern, Sym, Symbols, NONE};
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -235,7 +236,7 @@ pub struct RulePack {
 
 impl Lexicon for RulePack {
     fn has(&self, class: u32, sym: Sym) -> bool {
-        sym != NONE && (self.sym_class[sym as usize] >> class) & 1 == 1
+        sym != NONE && class < 64 && (self.sym_class[sym as usize] >> class) & 1 == 1
     }
 }
 
@@ -262,7 +263,7 @@ impl RulePack {
 
     /// The bit of a lexicon list (for `Lexicon::has`); lists the code names always exist.
     pub fn class(&self, name: &str) -> u32 {
-        self.class_bit.get(name).copied().unwrap_or(u32::MAX)
+        self.class_bit.get(name).copied().unwrap_or(64)
     }
 
     /// Is the lower-case `word` in the lexicon list `class`?
@@ -448,7 +449,7 @@ impl Builder {
         if names.len() > 64 {
             errors.push(RuleError { file: "[lexicon]".into(), line: 0, column: 0, message: format!("{} lexicon lists; at most 64 are supported", names.len()) });
         }
-        let mut interner = Interner { map: HashMap::new(), class_bit: names.iter().enumerate().map(|(i, n)| ((*n).clone(), i as u32)).collect() };
+        let mut interner = Interner { map: HashMap::default(), class_bit: names.iter().enumerate().map(|(i, n)| ((*n).clone(), i as u32)).collect() };
         let mut pattern_at = |file: &str, text: &str, p: &Spanned<String>, errors: &mut Vec<RuleError>| -> Option<Pattern> {
             match Pattern::parse(p.get_ref(), &mut interner) {
                 Ok(p) => Some(p),
@@ -477,7 +478,7 @@ impl Builder {
             }
         };
         let mut relations = Vec::new();
-        let mut seen_ids = HashSet::new();
+        let mut seen_ids = HashSet::default();
         let relation_anchors = [Anchor::Before, Anchor::After, Anchor::MainCountry, Anchor::MainCity];
         for (file, text, r) in &self.relations {
             let pred = r.predicate.get_ref();
@@ -526,7 +527,7 @@ impl Builder {
                 interner.intern(w);
             }
         }
-        let mut title_seqs: HashMap<Box<[Sym]>, String> = HashMap::new();
+        let mut title_seqs: HashMap<Box<[Sym]>, String> = HashMap::default();
         for key in self.titles.keys() {
             let seq: Box<[Sym]> = key.split(' ').map(|w| interner.intern(w)).collect();
             title_seqs.insert(seq, key.clone());
@@ -543,7 +544,7 @@ impl Builder {
         let mut name_targets = Vec::new();
         let mut lower = Vec::new();
         let mut group_targets = Vec::new();
-        let mut entry_by_name = HashMap::new();
+        let mut entry_by_name = HashMap::default();
         for (i, e) in self.entries.iter().enumerate() {
             entry_by_name.entry(e.name.clone()).or_insert(i);
             let lists = [(std::slice::from_ref(&e.name), NameRole::Name), (&e.aliases[..], NameRole::Alias), (&e.demonyms[..], NameRole::Demonym), (&e.people[..], NameRole::People)];

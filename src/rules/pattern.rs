@@ -63,6 +63,11 @@ pub struct Slot {
 pub struct Pattern {
     pub source: String,
     pub elems: Vec<Elem>,
+    /// Words the pattern cannot match without: for each mandatory literal,
+    /// its alternatives (a quick test before matching a sentence).
+    required: Vec<Vec<Sym>>,
+    /// Lexicon lists a token of the sentence must be in, as bits.
+    required_classes: u64,
 }
 
 /// A syntax error at a byte column of the pattern string.
@@ -91,7 +96,15 @@ impl Pattern {
         if matches!(elems.first(), Some(Elem::Gap(_))) || matches!(elems.last(), Some(Elem::Gap(_))) {
             return Err(PatternError { column: 0, message: "a pattern cannot start or end with a gap `*N`".into() });
         }
-        Ok(Pattern { source: src.to_string(), elems })
+        let required = elems.iter().filter_map(|e| if let Elem::Lit(a) = e { Some(a.clone()) } else { None }).collect();
+        let required_classes = elems.iter().filter_map(|e| if let Elem::Class(c) = e { Some(1u64 << c) } else { None }).fold(0, |a, b| a | b);
+        Ok(Pattern { source: src.to_string(), elems, required, required_classes })
+    }
+
+    /// Can the pattern match a sentence whose words are `present` (sorted)
+    /// and whose tokens belong to the lists `classes`?
+    pub fn may_match(&self, present: &[Sym], classes: u64) -> bool {
+        self.required_classes & !classes == 0 && self.required.iter().all(|alts| alts.iter().any(|a| present.binary_search(a).is_ok()))
     }
 
     pub fn has_slot(&self, role: Role) -> bool {
