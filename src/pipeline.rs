@@ -142,19 +142,36 @@ fn report(bar: &ProgressBar, summary: &mut Summary, e: SourceError) {
     summary.failures.push(msg);
 }
 
-/// `gleaner build`: documents into the store.
+/// `gleaner build`: documents into the store. Into an empty store, oxigraph's
+/// bulk loader takes everything at once (committed at the end, so an
+/// interrupted build leaves the store empty as it was); into a store that
+/// has documents already, each batch is one transaction that replaces the
+/// documents' graphs.
 pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option<usize>, progress: Progress) -> Result<Summary> {
     let store = store::open(store_dir)?;
     let mut summary = Summary::default();
     let quads = |f: &DocFacts| rdf::document_quads(f);
-    run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
-        let mut graphs = Vec::with_capacity(batch.len());
-        for (f, q) in batch {
-            summary.add(&f, q.len());
-            graphs.push((rdf::doc_iri(&f.doc.id), q));
-        }
-        store::replace_graphs(&store, &graphs)
-    })?;
+    if store::len(&store)? == 0 {
+        let mut loader = store::BulkLoad::new(&store);
+        run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
+            let mut docs = Vec::with_capacity(batch.len());
+            for (f, q) in batch {
+                summary.add(&f, q.len());
+                docs.push((rdf::doc_iri(&f.doc.id), q));
+            }
+            loader.load(docs)
+        })?;
+        loader.commit()?;
+    } else {
+        run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
+            let mut graphs = Vec::with_capacity(batch.len());
+            for (f, q) in batch {
+                summary.add(&f, q.len());
+                graphs.push((rdf::doc_iri(&f.doc.id), q));
+            }
+            store::replace_graphs(&store, &graphs)
+        })?;
+    }
     store.flush()?;
     Ok(summary)
 }

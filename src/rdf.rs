@@ -111,10 +111,9 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
         let iri = entity_iri(&e.key);
         w.iri(&g, GL_MENTIONS, &iri);
         if e.mentions > 0 {
+            // A gl:MentionCount; its document is the graph it is in.
             let node = format!("{g}#count-{}", crate::extract::slug(&e.key));
-            w.iri(&node, RDF_TYPE, GL_MENTION_STAT);
             w.iri(&node, GL_ENTITY, &iri);
-            w.iri(&node, GL_DOCUMENT, &g);
             w.int(&node, GL_MENTION_COUNT, e.mentions as i64);
         }
     }
@@ -132,7 +131,6 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
             w.lit(&s, GL_TEXT, &f.doc.text[ev.sentence.start..ev.sentence.end]);
             w.int(&s, GL_START, chars.at(ev.sentence.start));
             w.int(&s, GL_END, chars.at(ev.sentence.end));
-            w.iri(&s, GL_DOCUMENT, &g);
         }
     };
 

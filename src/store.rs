@@ -41,19 +41,63 @@ pub fn replace_graphs(store: &Store, graphs: &[(String, Vec<Quad>)]) -> Result<(
     Ok(())
 }
 
-/// Bulk-loads quads (for stores that do not hold these documents yet).
-pub fn bulk_load(store: &Store, quads: impl IntoIterator<Item = Quad>) -> Result<()> {
-    let mut loader = store.bulk_loader();
-    loader.load_quads(quads)?;
-    loader.commit()?;
-    Ok(())
+/// oxigraph's bulk loader, fed batch by batch and committed once: for
+/// stores that do not hold these documents yet. A document given again in
+/// the same build replaces its first version at commit.
+pub struct BulkLoad<'a> {
+    store: &'a Store,
+    loader: oxigraph::store::BulkLoader<'a>,
+    seen: std::collections::HashSet<String>,
+    again: Vec<(String, Vec<Quad>)>,
 }
 
-/// Every quad of the store, sorted by graph, subject, predicate, object.
+impl<'a> BulkLoad<'a> {
+    pub fn new(store: &'a Store) -> Self {
+        BulkLoad { store, loader: store.bulk_loader(), seen: Default::default(), again: Vec::new() }
+    }
+
+    /// Loads documents' graphs: (graph name, quads).
+    pub fn load(&mut self, docs: Vec<(String, Vec<Quad>)>) -> Result<()> {
+        let mut fresh = Vec::new();
+        for (graph, quads) in docs {
+            if self.seen.insert(graph.clone()) {
+                fresh.extend(quads);
+            } else {
+                self.again.push((graph, quads));
+            }
+        }
+        self.loader.load_quads(fresh)?;
+        Ok(())
+    }
+
+    pub fn commit(self) -> Result<()> {
+        self.loader.commit()?;
+        if !self.again.is_empty() {
+            replace_graphs(self.store, &self.again)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every quad of the store, sorted by graph, subject, predicate, object
+/// (as N-Quads terms).
 pub fn sorted_quads(store: &Store) -> Result<Vec<Quad>> {
-    let mut quads: Vec<Quad> = store.iter().collect::<Result<_, _>>()?;
-    quads.sort_by_cached_key(|q| (q.graph_name.to_string(), q.subject.to_string(), q.predicate.to_string(), q.object.to_string()));
-    Ok(quads)
+    let quads: Vec<Quad> = store.iter().collect::<Result<_, _>>()?;
+    let mut keyed: Vec<(String, Quad)> = quads.into_iter().map(|q| (format!("{} {} {} {}", q.graph_name, q.subject, q.predicate, q.object), q)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed.into_iter().map(|(_, q)| q).collect())
+}
+
+/// The triples of all graphs, each once, sorted by subject, predicate, object.
+fn sorted_triples(store: &Store) -> Result<Vec<oxigraph::model::Triple>> {
+    let mut keyed: Vec<(String, oxigraph::model::Triple)> = Vec::new();
+    for q in store.iter() {
+        let t = oxigraph::model::Triple::from(q?);
+        keyed.push((format!("{} {} {}", t.subject, t.predicate, t.object), t));
+    }
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    Ok(keyed.into_iter().map(|(_, t)| t).collect())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -66,7 +110,6 @@ pub enum ExportFormat {
 
 /// Writes the whole store: triple formats get the union of all graphs.
 pub fn export(store: &Store, format: ExportFormat, out: impl Write) -> Result<()> {
-    let quads = sorted_quads(store)?;
     let rdf = match format {
         ExportFormat::Turtle => RdfFormat::Turtle,
         ExportFormat::Ntriples => RdfFormat::NTriples,
@@ -81,14 +124,11 @@ pub fn export(store: &Store, format: ExportFormat, out: impl Write) -> Result<()
     }
     let mut w = ser.for_writer(out);
     if rdf.supports_datasets() {
-        for q in &quads {
+        for q in &sorted_quads(store)? {
             w.serialize_quad(q)?;
         }
     } else {
-        let mut triples: Vec<_> = quads.iter().map(|q| oxigraph::model::Triple::from(q.clone())).collect();
-        triples.sort_by_cached_key(|t| (t.subject.to_string(), t.predicate.to_string(), t.object.to_string()));
-        triples.dedup();
-        for t in &triples {
+        for t in &sorted_triples(store)? {
             w.serialize_triple(t)?;
         }
     }

@@ -61,7 +61,6 @@ pub const GL_KIND: &str = "https://w3id.org/gleaner/ns#kind";
 pub const GL_MENTIONS: &str = "https://w3id.org/gleaner/ns#mentions";
 pub const GL_MENTION_COUNT: &str = "https://w3id.org/gleaner/ns#mentionCount";
 pub const GL_ENTITY: &str = "https://w3id.org/gleaner/ns#entity";
-pub const GL_MENTION_STAT: &str = "https://w3id.org/gleaner/ns#MentionCount";
 pub const GL_MAIN_COUNTRY: &str = "https://w3id.org/gleaner/ns#mainCountry";
 pub const GL_SENTENCE: &str = "https://w3id.org/gleaner/ns#Sentence";
 pub const GL_EVIDENCE: &str = "https://w3id.org/gleaner/ns#evidence";

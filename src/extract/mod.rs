@@ -212,12 +212,6 @@ pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
         (words, classes)
     }
 
-    /// Is token `i` in the lexicon list `class`?
-    pub fn is(&self, i: usize, class: &str) -> bool {
-        use crate::rules::pattern::Lexicon;
-        self.pack.has(self.pack.class(class), self.syms[i])
-    }
-
     /// Rebuilds the token → mention indexes after mentions changed.
     pub fn index_mentions(&mut self) {
         self.mentions.sort_by_key(|m| m.tokens.start);
