@@ -53,7 +53,8 @@ fn main_places(d: &mut Doc<'_>) {
             c.1 += 1;
         }
     }
-    d.main_city = cities.iter().max_by_key(|(_, (inside, n, first))| (*inside, *n, std::cmp::Reverse(*first))).map(|(&e, _)| e);
+    // A main city is one the text keeps coming back to.
+    d.main_city = cities.iter().filter(|(_, (_, n, _))| *n >= 2).max_by_key(|(_, (inside, n, first))| (*inside, *n, std::cmp::Reverse(*first))).map(|(&e, _)| e);
 }
 
 fn references(d: &mut Doc<'_>) {
@@ -160,7 +161,10 @@ fn pronouns(d: &mut Doc<'_>) {
         if let Some((end, age)) = age_phrase(d, t) {
             let head = end; // one head noun after the age
             let definite = t >= 1 && d.sentence_of[t - 1] == si && d.lower(t - 1) == "the";
-            let noun = head < d.an.tokens.len() && d.sentence_of[head] == si && d.an.tokens[head].kind == crate::text::TokenKind::Word && !d.is_cap(head);
+            let noun = head < d.an.tokens.len()
+                && d.sentence_of[head] == si
+                && d.an.tokens[head].kind == crate::text::TokenKind::Word
+                && (!d.is_cap(head) || d.title_from[head].is_some());
             let last = history.last().filter(|&&(_, s)| si.saturating_sub(s) <= PRONOUN_WINDOW).map(|&(e, _)| e);
             if let (true, true, Some(e)) = (definite, noun, last) {
                 let span = d.span_of(&(t - 1..head + 1));

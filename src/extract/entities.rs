@@ -99,6 +99,9 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             loop {
                 if end < range.end && !covered[end] && name_word(d, end) {
                     end += 1;
+                } else if end == start + 1 && end < range.end && !covered[end] && d.is_cap(end) && d.pack.given_names.contains(d.tok(start)) && !d.pack.has_word("not_names", d.lower(end)) {
+                    // "Oona King": after a given name, a title word is a surname.
+                    end += 1;
                 } else if end + 1 < range.end
                     && !covered[end + 1]
                     && name_word(d, end + 1)
@@ -256,7 +259,9 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     let prev_word = prev.map(|p| d.tok(p)).unwrap_or("");
     // Sentence-initial, or just after an opening quote or dash.
     let initial = prev.is_none() || (prev.is_some_and(|p| d.an.tokens[p].kind == TokenKind::Punct) && !matches!(prev_word, "," | ";" | ":"));
-    if len >= 2 && d.pack.is("org_heads", last) {
+    // "Court of Appeal", "Bank of England": the head comes before "of".
+    let head_before_of = tokens.clone().position(|t| d.lower(t) == "of").filter(|&k| k > 0).map(|k| d.tok(tokens.start + k - 1));
+    if len >= 2 && (d.pack.is("org_heads", last) || head_before_of.is_some_and(|h| d.pack.is("org_heads", h))) {
         run.etype = Some(EntityType::Organization);
     } else if len >= 2 && d.pack.is("place_heads", last) {
         run.etype = Some(EntityType::Place);

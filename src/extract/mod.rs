@@ -192,6 +192,9 @@ pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
                 items.push(Item::Mention { index: mi as usize, etype: m.etype, kind, demonym: m.demonym });
                 spans.push(m.tokens.clone());
                 i = m.tokens.end;
+            } else if self.honorific_before_person(i) {
+                // "Ms King" is one item: patterns see the person.
+                i += 1;
             } else {
                 items.push(Item::Token { sym: self.syms[i], number: self.an.tokens[i].kind == TokenKind::Number });
                 spans.push(i..i + 1);
@@ -210,6 +213,12 @@ pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
         words.dedup();
         let classes = words.iter().fold(0u64, |m, &s| m | self.pack.sym_class[s as usize]);
         (words, classes)
+    }
+
+    fn honorific_before_person(&self, i: usize) -> bool {
+        let w = self.lower(i);
+        ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| self.pack.has_word(c, w))
+            && self.mention_at(i + 1).is_some_and(|m| self.mentions[m].etype == EntityType::Person)
     }
 
     /// Rebuilds the token → mention indexes after mentions changed.

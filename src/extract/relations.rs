@@ -16,7 +16,12 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             if !rule.pattern.may_match(&words, classes) {
                 continue;
             }
-            for m in rule.pattern.find_all(&items, d.pack) {
+            let mut matches = rule.pattern.find_all(&items, d.pack);
+            // Of matches that share their end and object, the one starting
+            // last binds the nearest subject ("X, chief of Y, said" is X's).
+            matches.sort_by_key(|m| (m.end, m.object, std::cmp::Reverse(m.start)));
+            matches.dedup_by(|b, a| a.end == b.end && a.object == b.object);
+            for m in matches {
                 let pick = |anchor: Anchor, slot: Option<usize>| -> Option<usize> {
                     match anchor {
                         Anchor::Slot => slot.map(|mi| d.mentions[mi].entity),
