@@ -8,7 +8,11 @@ use gleaner::rules::RulePack;
 
 fn example() -> Document {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/belarus-2020-08-16.txt")).unwrap();
-    Document { id: "belarus-2020-08-16".into(), text, ..Document::default() }
+    Document {
+        id: "belarus-2020-08-16".into(),
+        text,
+        ..Document::default()
+    }
 }
 
 fn stages(c: &mut Criterion) {

@@ -5,11 +5,11 @@
 use crate::cli::{Cli, Command, DotFormat, RuleArgs};
 use crate::graph::KnowledgeGraph;
 use crate::model::EntityType;
-use crate::views::dot::{self, View};
-use crate::views::stats;
 use crate::pipeline::{self, Progress};
 use crate::rules::{RuleErrors, RulePack};
 use crate::store::{self, ExportFormat, QuerySyntaxError};
+use crate::views::dot::{self, View};
+use crate::views::stats;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,10 @@ use std::path::{Path, PathBuf};
 pub struct UsageError(pub String);
 
 pub fn exit_code(e: &anyhow::Error) -> i32 {
-    if e.downcast_ref::<RuleErrors>().is_some() || e.downcast_ref::<QuerySyntaxError>().is_some() || e.downcast_ref::<UsageError>().is_some() {
+    if e.downcast_ref::<RuleErrors>().is_some()
+        || e.downcast_ref::<QuerySyntaxError>().is_some()
+        || e.downcast_ref::<UsageError>().is_some()
+    {
         2
     } else {
         1
@@ -33,7 +36,15 @@ fn pack(args: &RuleArgs) -> Result<RulePack> {
 
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Build { inputs, store, export, no_export, jobs, quiet, rules } => {
+        Command::Build {
+            inputs,
+            store,
+            export,
+            no_export,
+            jobs,
+            quiet,
+            rules,
+        } => {
             let pack = pack(&rules)?;
             let default_store = store.is_none();
             let store_dir = store.unwrap_or_else(|| PathBuf::from("output/store"));
@@ -58,7 +69,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(if summary.failures.is_empty() { 0 } else { 1 })
         }
-        Command::Extract { inputs, jobs, quiet, rules } => {
+        Command::Extract {
+            inputs,
+            jobs,
+            quiet,
+            rules,
+        } => {
             let pack = pack(&rules)?;
             let summary = pipeline::extract_to(&inputs, &pack, jobs, Progress { quiet }, std::io::stdout().lock())?;
             if !quiet {
@@ -68,10 +84,18 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Command::Load { files, store } => {
             let summary = pipeline::load(&files, &store.store)?;
-            eprintln!("gleaner: loaded {} document graphs, {} quads in {:.2} s", summary.documents, summary.quads, summary.seconds);
+            eprintln!(
+                "gleaner: loaded {} document graphs, {} quads in {:.2} s",
+                summary.documents, summary.quads, summary.seconds
+            );
             Ok(0)
         }
-        Command::Query { sparql, file, format, store } => {
+        Command::Query {
+            sparql,
+            file,
+            format,
+            store,
+        } => {
             let text = match (sparql, file) {
                 (Some(q), _) => q,
                 (None, Some(f)) => std::fs::read_to_string(&f).with_context(|| format!("{}: cannot read the query", f.display()))?,
@@ -94,17 +118,41 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Dot { store, output, format, focus, depth, types, relations, min_degree, top } => {
+        Command::Dot {
+            store,
+            output,
+            format,
+            focus,
+            depth,
+            types,
+            relations,
+            min_degree,
+            top,
+        } => {
             let mut parsed = Vec::new();
             for t in &types {
-                parsed.push(EntityType::parse(t).ok_or_else(|| UsageError(format!("unknown type {t:?}; expected Person, Organization, Place or Group")))?);
+                parsed.push(
+                    EntityType::parse(t)
+                        .ok_or_else(|| UsageError(format!("unknown type {t:?}; expected Person, Organization, Place or Group")))?,
+                );
             }
             for r in &relations {
                 if !crate::vocab::RELATIONS.contains(&r.as_str()) {
-                    return Err(UsageError(format!("unknown relation {r:?}; expected some of {}", crate::vocab::RELATIONS.join(", "))).into());
+                    return Err(UsageError(format!(
+                        "unknown relation {r:?}; expected some of {}",
+                        crate::vocab::RELATIONS.join(", ")
+                    ))
+                    .into());
                 }
             }
-            let view = View { focus, depth, types: parsed, relations, min_degree, top };
+            let view = View {
+                focus,
+                depth,
+                types: parsed,
+                relations,
+                min_degree,
+                top,
+            };
             let kg = KnowledgeGraph::from_store(&store::open_existing(&store.store)?)?;
             let dot = dot::render(&kg, &view).map_err(UsageError)?;
             let bytes = match format {
@@ -118,14 +166,32 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Stats { store, json, top } => {
             let kg = KnowledgeGraph::from_store(&store::open_existing(&store.store)?)?;
             let s = stats::compute(&kg, top);
-            let text = if json { serde_json::to_string_pretty(&s)? + "\n" } else { stats::render(&s) };
+            let text = if json {
+                serde_json::to_string_pretty(&s)? + "\n"
+            } else {
+                stats::render(&s)
+            };
             write_out(None, text.as_bytes())?;
             Ok(0)
         }
-        Command::Eval { gold, text, json, quiet, rules } => {
+        Command::Eval {
+            gold,
+            text,
+            json,
+            quiet,
+            rules,
+        } => {
             let pack = pack(&rules)?;
-            let g: crate::eval::Gold = serde_json::from_str(&std::fs::read_to_string(&gold).with_context(|| format!("{}: cannot read", gold.display()))?)
-                .map_err(|e| UsageError(format!("{}:{}:{}: {e}; expected a reference annotation (docs/gold-format.md)", gold.display(), e.line(), e.column())))?;
+            let g: crate::eval::Gold =
+                serde_json::from_str(&std::fs::read_to_string(&gold).with_context(|| format!("{}: cannot read", gold.display()))?)
+                    .map_err(|e| {
+                        UsageError(format!(
+                            "{}:{}:{}: {e}; expected a reference annotation (docs/gold-format.md)",
+                            gold.display(),
+                            e.line(),
+                            e.column()
+                        ))
+                    })?;
             let doc = match crate::source::Inputs::new(std::slice::from_ref(&text)).next() {
                 Some(Ok(d)) => d,
                 Some(Err(e)) => return Err(e.into()),
@@ -140,13 +206,22 @@ pub fn run(cli: Cli) -> Result<i32> {
                     out.push('\n');
                 }
             }
-            out += &if json { serde_json::to_string(&s)? + "\n" } else { crate::eval::render(&s) };
+            out += &if json {
+                serde_json::to_string(&s)? + "\n"
+            } else {
+                crate::eval::render(&s)
+            };
             write_out(None, out.as_bytes())?;
             Ok(0)
         }
         Command::CheckRules { rules } => {
             let p = pack(&rules)?;
-            println!("rule pack ok: {} curated entities, {} titles, {} relation rules", p.entries.len(), p.titles.len(), p.relations.len());
+            println!(
+                "rule pack ok: {} curated entities, {} titles, {} relation rules",
+                p.entries.len(),
+                p.titles.len(),
+                p.relations.len()
+            );
             Ok(0)
         }
     }
@@ -173,7 +248,11 @@ fn write_exports(store_dir: &Path, dir: &Path) -> Result<()> {
 
 /// The view of the exported graph.dot: entities with at least one relation.
 pub fn export_view() -> View {
-    View { depth: 1, min_degree: 1, ..View::default() }
+    View {
+        depth: 1,
+        min_degree: 1,
+        ..View::default()
+    }
 }
 
 /// Writes to a file, or to standard output when `path` is None.

@@ -77,12 +77,26 @@ fn r3(x: f64) -> f64 {
 
 pub fn prf(tp: usize, fp: usize, fn_: usize) -> Prf {
     if tp + fp + fn_ == 0 {
-        return Prf { tp, fp, fn_, precision: 1.0, recall: 1.0, f1: 1.0 };
+        return Prf {
+            tp,
+            fp,
+            fn_,
+            precision: 1.0,
+            recall: 1.0,
+            f1: 1.0,
+        };
     }
     let p = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 0.0 };
     let r = if tp + fn_ > 0 { tp as f64 / (tp + fn_) as f64 } else { 0.0 };
     let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-    Prf { tp, fp, fn_, precision: r3(p), recall: r3(r), f1: r3(f) }
+    Prf {
+        tp,
+        fp,
+        fn_,
+        precision: r3(p),
+        recall: r3(r),
+        f1: r3(f),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -101,14 +115,29 @@ pub fn norm(name: &str) -> String {
     let s: String = name.nfkc().collect::<String>().to_lowercase();
     let s = s.trim().replace('\u{2019}', "'");
     let s = s.strip_suffix("'s").unwrap_or(&s);
-    let s = s.strip_prefix("the").filter(|r| r.starts_with(char::is_whitespace)).map_or(s, str::trim_start);
-    let s: String = s.chars().map(|c| if c.is_alphanumeric() || c == '_' || c.is_whitespace() { c } else { ' ' }).collect();
+    let s = s
+        .strip_prefix("the")
+        .filter(|r| r.starts_with(char::is_whitespace))
+        .map_or(s, str::trim_start);
+    let s: String = s
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' || c.is_whitespace() {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn qnorm(text: &str) -> String {
     let s: String = text.nfkc().collect::<String>().to_lowercase().replace('\u{2019}', "'");
-    s.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn quote_match(a: &str, b: &str) -> bool {
@@ -148,8 +177,16 @@ pub fn score(gold: &Gold, facts: &DocFacts) -> Score {
         for n in &names {
             cands.extend(name_index.get(&norm(n)).into_iter().flatten());
         }
-        let mut ok: Vec<usize> = cands.into_iter().filter(|&i| gold.entities[i].etype == t || gold.entities[i].also.iter().any(|a| a == t)).collect();
-        ok.sort_by_key(|&i| (gold.entities[i].optional, !gold.entities[i].names.iter().any(|n| norm(n) == label_norm)));
+        let mut ok: Vec<usize> = cands
+            .into_iter()
+            .filter(|&i| gold.entities[i].etype == t || gold.entities[i].also.iter().any(|a| a == t))
+            .collect();
+        ok.sort_by_key(|&i| {
+            (
+                gold.entities[i].optional,
+                !gold.entities[i].names.iter().any(|n| norm(n) == label_norm),
+            )
+        });
         let shown = names.iter().next().copied().unwrap_or(&e.label);
         let Some(&m) = ok.first() else {
             if e.etype == EntityType::Group {
@@ -157,7 +194,11 @@ pub fn score(gold: &Gold, facts: &DocFacts) -> Score {
             }
             fp += 1;
             let any = names.iter().any(|n| name_index.contains_key(&norm(n)));
-            details.push(format!("entity FP  {shown:?} [{t}] ({}; kind {})", if any { "wrong type" } else { "not in reference" }, e.kind.as_deref().unwrap_or("-")));
+            details.push(format!(
+                "entity FP  {shown:?} [{t}] ({}; kind {})",
+                if any { "wrong type" } else { "not in reference" },
+                e.kind.as_deref().unwrap_or("-")
+            ));
             continue;
         };
         let g = &gold.entities[m];
@@ -187,16 +228,33 @@ pub fn score(gold: &Gold, facts: &DocFacts) -> Score {
     let hits = |rels: &[GoldRelation], s: &str, p: &str, o: &str| -> Vec<usize> {
         rels.iter()
             .enumerate()
-            .filter(|(_, r)| r.p == p && ((r.s.iter().any(|x| x == s) && r.o.iter().any(|x| x == o)) || (sym.contains(p) && r.s.iter().any(|x| x == o) && r.o.iter().any(|x| x == s))))
+            .filter(|(_, r)| {
+                r.p == p
+                    && ((r.s.iter().any(|x| x == s) && r.o.iter().any(|x| x == o))
+                        || (sym.contains(p) && r.s.iter().any(|x| x == o) && r.o.iter().any(|x| x == s)))
+            })
             .map(|(i, _)| i)
             .collect()
     };
-    let label_of = |key: &str| facts.entities.iter().find(|e| e.key == key).map_or(key.to_string(), |e| e.label.clone());
+    let label_of = |key: &str| {
+        facts
+            .entities
+            .iter()
+            .find(|e| e.key == key)
+            .map_or(key.to_string(), |e| e.label.clone())
+    };
     let (mut found, mut tp, mut fp) = (BTreeSet::new(), 0, 0);
     let mut seen = BTreeSet::new();
     for r in &facts.relations {
-        let (gs, go) = (entity_of.get(r.subject.as_str()).copied(), entity_of.get(r.object.as_str()).copied());
-        let key = (gs.unwrap_or(&r.subject).to_string(), r.predicate.clone(), go.unwrap_or(&r.object).to_string());
+        let (gs, go) = (
+            entity_of.get(r.subject.as_str()).copied(),
+            entity_of.get(r.object.as_str()).copied(),
+        );
+        let key = (
+            gs.unwrap_or(&r.subject).to_string(),
+            r.predicate.clone(),
+            go.unwrap_or(&r.object).to_string(),
+        );
         if !seen.insert(key) {
             continue;
         }
@@ -217,7 +275,13 @@ pub fn score(gold: &Gold, facts: &DocFacts) -> Score {
             }
         }
         fp += 1;
-        details.push(format!("relation FP  {:?} {} {:?} (rule {})", label_of(&r.subject), r.predicate, label_of(&r.object), r.evidence.rule));
+        details.push(format!(
+            "relation FP  {:?} {} {:?} (rule {})",
+            label_of(&r.subject),
+            r.predicate,
+            label_of(&r.object),
+            r.evidence.rule
+        ));
     }
     let mut fn_ = 0;
     for (i, r) in gold.relations.iter().enumerate() {
@@ -236,8 +300,17 @@ pub fn score(gold: &Gold, facts: &DocFacts) -> Score {
             None => ["?"].into(),
         };
         let short: String = q.text.chars().take(60).collect();
-        let hit = gold.quotes.iter().position(|g| quote_match(&q.text, &g.text)).map(|i| (Some(i), &gold.quotes[i]));
-        let hit = hit.or_else(|| gold.optional_quotes.iter().find(|g| quote_match(&q.text, &g.text)).map(|g| (None, g)));
+        let hit = gold
+            .quotes
+            .iter()
+            .position(|g| quote_match(&q.text, &g.text))
+            .map(|i| (Some(i), &gold.quotes[i]));
+        let hit = hit.or_else(|| {
+            gold.optional_quotes
+                .iter()
+                .find(|g| quote_match(&q.text, &g.text))
+                .map(|g| (None, g))
+        });
         let Some((i, g)) = hit else {
             fp += 1;
             details.push(format!("quote FP  {short:?} (no such quote; rule {})", q.evidence.rule));
@@ -248,11 +321,17 @@ pub fn score(gold: &Gold, facts: &DocFacts) -> Score {
             (None, true) => {}
             (None, false) => {
                 fp += 1;
-                details.push(format!("quote FP  {short:?} speaker {speakers:?} (wrong speaker; rule {})", q.evidence.rule));
+                details.push(format!(
+                    "quote FP  {short:?} speaker {speakers:?} (wrong speaker; rule {})",
+                    q.evidence.rule
+                ));
             }
             (Some(_), false) => {
                 fp += 1;
-                details.push(format!("quote FP  {short:?} speaker {speakers:?} expected {:?} (rule {})", g.speaker, q.evidence.rule));
+                details.push(format!(
+                    "quote FP  {short:?} speaker {speakers:?} expected {:?} (rule {})",
+                    g.speaker, q.evidence.rule
+                ));
             }
             (Some(i), true) => {
                 if found.insert(i) {
@@ -288,7 +367,11 @@ pub fn score(gold: &Gold, facts: &DocFacts) -> Score {
             serde_json::Value::String(s) => s.clone(),
             v => v.to_string(),
         };
-        let ok = if a.p == "age" { vals.iter().any(|v| *v == want) } else { vals.iter().any(|v| v.to_lowercase().contains(&want)) };
+        let ok = if a.p == "age" {
+            vals.contains(&want)
+        } else {
+            vals.iter().any(|v| v.to_lowercase().contains(&want))
+        };
         ok_count += usize::from(ok);
         if !ok {
             details.push(format!("attribute FN  {} {} {want}", a.s, a.p));
@@ -308,9 +391,15 @@ pub fn score(gold: &Gold, facts: &DocFacts) -> Score {
 pub fn render(s: &Score) -> String {
     let mut o = String::new();
     for (k, r) in [("entities", &s.entities), ("relations", &s.relations), ("quotes", &s.quotes)] {
-        o += &format!("{k:10} P={:.3} R={:.3} F1={:.3}  (tp={} fp={} fn={})\n", r.precision, r.recall, r.f1, r.tp, r.fp, r.fn_);
+        o += &format!(
+            "{k:10} P={:.3} R={:.3} F1={:.3}  (tp={} fp={} fn={})\n",
+            r.precision, r.recall, r.f1, r.tp, r.fp, r.fn_
+        );
     }
-    o += &format!("attributes {}/{}\noverall F1 {:.3}\n", s.attributes["found"], s.attributes["of"], s.overall_f1);
+    o += &format!(
+        "attributes {}/{}\noverall F1 {:.3}\n",
+        s.attributes["found"], s.attributes["of"], s.overall_f1
+    );
     o
 }
 
@@ -328,7 +417,10 @@ mod tests {
 
     #[test]
     fn quotes_match_by_containment_or_overlap() {
-        assert!(quote_match("We won't give away the country!", "\"We won't give away the country!\""));
+        assert!(quote_match(
+            "We won't give away the country!",
+            "\"We won't give away the country!\""
+        ));
         assert!(!quote_match("ready", "readiness to provide the needed assistance"));
     }
 }

@@ -89,14 +89,21 @@ impl KnowledgeGraph {
         let mut index: HashMap<String, NodeIndex> = HashMap::new();
         for r in rows {
             let iri = text(&r[0]);
-            let Some(&etype) = type_of.get(text(&r[1]).as_str()) else { continue };
+            let Some(&etype) = type_of.get(text(&r[1]).as_str()) else {
+                continue;
+            };
             if index.contains_key(&iri) {
                 continue;
             }
             let mut names: Vec<String> = text(&r[3]).split('\u{1f}').filter(|s| !s.is_empty()).map(str::to_string).collect();
             names.sort();
             names.dedup();
-            let node = kg.graph.add_node(Node { iri: iri.clone(), label: text(&r[2]), etype, names });
+            let node = kg.graph.add_node(Node {
+                iri: iri.clone(),
+                label: text(&r[2]),
+                etype,
+                names,
+            });
             index.insert(iri, node);
         }
         let rel_filter = vocab::RELATIONS.iter().map(|r| format!("gl:{r}")).collect::<Vec<_>>().join(", ");
@@ -105,9 +112,18 @@ impl KnowledgeGraph {
             &format!("SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?p IN ({rel_filter})) }} GROUP BY ?s ?p ?o ORDER BY ?s ?p ?o"),
         )?;
         for r in rows {
-            let (Some(&s), Some(&o)) = (index.get(&text(&r[0])), index.get(&text(&r[2]))) else { continue };
+            let (Some(&s), Some(&o)) = (index.get(&text(&r[0])), index.get(&text(&r[2]))) else {
+                continue;
+            };
             let relation = text(&r[1]).trim_start_matches(vocab::GL).to_string();
-            kg.graph.add_edge(s, o, Edge { relation, documents: number(&r[3]) });
+            kg.graph.add_edge(
+                s,
+                o,
+                Edge {
+                    relation,
+                    documents: number(&r[3]),
+                },
+            );
         }
         let rows = solutions(store, "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a schema:Quotation }")?;
         kg.quotations = rows.first().map_or(0, |r| number(&r[0]));
@@ -125,7 +141,12 @@ impl KnowledgeGraph {
         )?;
         kg.documents = rows
             .iter()
-            .map(|r| DocCounts { id: text(&r[0]), entities: number(&r[1]), relations: number(&r[2]), quotations: number(&r[3]) })
+            .map(|r| DocCounts {
+                id: text(&r[0]),
+                entities: number(&r[1]),
+                relations: number(&r[2]),
+                quotations: number(&r[3]),
+            })
             .collect();
         Ok(kg)
     }

@@ -56,7 +56,14 @@ impl Summary {
         let mbs = self.bytes as f64 / 1e6 / self.seconds.max(1e-9);
         format!(
             "{verb} {} documents: {} entities, {} relations, {} quotations, {} quads in {:.2} s ({:.1} MB/s); {} failed",
-            self.documents, self.entities, self.relations, self.quotes, self.quads, self.seconds, mbs, self.failures.len()
+            self.documents,
+            self.entities,
+            self.relations,
+            self.quotes,
+            self.quads,
+            self.seconds,
+            mbs,
+            self.failures.len()
         )
     }
 
@@ -74,7 +81,9 @@ impl Summary {
 fn input_bytes(inputs: &[PathBuf]) -> u64 {
     fn walk(p: &Path) -> u64 {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => std::fs::read_dir(p).map(|rd| rd.flatten().map(|e| walk(&e.path())).sum()).unwrap_or(0),
+            Ok(m) if m.is_dir() => std::fs::read_dir(p)
+                .map(|rd| rd.flatten().map(|e| walk(&e.path())).sum())
+                .unwrap_or(0),
             Ok(m) => m.len(),
             Err(_) => 0,
         }
@@ -210,7 +219,10 @@ pub fn load(files: &[PathBuf], store_dir: &Path) -> Result<Summary> {
         let mut graphs: std::collections::BTreeMap<String, Vec<oxigraph::model::Quad>> = Default::default();
         for q in RdfParser::from_format(RdfFormat::NQuads).for_reader(std::io::BufReader::new(reader)) {
             let q = q.with_context(|| format!("{}: not valid N-Quads", file.display()))?;
-            graphs.entry(q.graph_name.to_string().trim_matches(['<', '>']).to_string()).or_default().push(q);
+            graphs
+                .entry(q.graph_name.to_string().trim_matches(['<', '>']).to_string())
+                .or_default()
+                .push(q);
         }
         let graphs: Vec<(String, Vec<_>)> = graphs.into_iter().collect();
         summary.documents += graphs.len();

@@ -48,7 +48,8 @@ struct Writer {
 
 impl Writer {
     fn add(&mut self, s: &str, p: &str, o: impl Into<Term>) {
-        self.quads.push(Quad::new(NamedOrBlankNode::NamedNode(nn(s)), nn(p), o.into(), self.graph.clone()));
+        self.quads
+            .push(Quad::new(NamedOrBlankNode::NamedNode(nn(s)), nn(p), o.into(), self.graph.clone()));
     }
     fn iri(&mut self, s: &str, p: &str, o: &str) {
         self.add(s, p, nn(o));
@@ -73,8 +74,14 @@ fn type_iri(t: EntityType) -> &'static str {
 /// All quads of one document, in a deterministic order.
 pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
     let g = doc_iri(&f.doc.id);
-    let mut w = Writer { graph: GraphName::NamedNode(nn(&g)), quads: Vec::new() };
-    let chars = Chars { text: &f.doc.text, ascii: f.doc.text.is_ascii() };
+    let mut w = Writer {
+        graph: GraphName::NamedNode(nn(&g)),
+        quads: Vec::new(),
+    };
+    let chars = Chars {
+        text: &f.doc.text,
+        ascii: f.doc.text.is_ascii(),
+    };
 
     w.iri(&g, RDF_TYPE, SCHEMA_ARTICLE);
     w.lit(&g, SCHEMA_IDENTIFIER, &f.doc.id);
@@ -137,7 +144,10 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
     for r in &f.relations {
         let (s, p, o) = (entity_iri(&r.subject), format!("{GL}{}", r.predicate), entity_iri(&r.object));
         w.iri(&s, &p, &o);
-        let node = format!("{g}#fact-{}", crate::extract::slug(&format!("{} {} {}", r.subject, r.predicate, r.object)));
+        let node = format!(
+            "{g}#fact-{}",
+            crate::extract::slug(&format!("{} {} {}", r.subject, r.predicate, r.object))
+        );
         w.iri(&node, RDF_TYPE, GL_FACT);
         w.iri(&node, RDF_TYPE, RDF_STATEMENT);
         w.iri(&node, RDF_SUBJECT, &s);

@@ -85,9 +85,7 @@ impl Iterator for Inputs {
             }
             let meta = match std::fs::metadata(&path) {
                 Ok(m) => m,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    return Some(Err(SourceError::Missing { path: name }))
-                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Some(Err(SourceError::Missing { path: name })),
                 Err(source) => return Some(Err(SourceError::Io { path: name, source })),
             };
             if meta.is_dir() {
@@ -123,17 +121,21 @@ thread_local! {
 fn read_stdin() -> Result<Option<Document>, SourceError> {
     let path = "<stdin>".to_string();
     let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map_err(|source| SourceError::Io { path: path.clone(), source })?;
+    io::stdin().lock().read_to_end(&mut bytes).map_err(|source| SourceError::Io {
+        path: path.clone(),
+        source,
+    })?;
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'{') {
         STDIN_BUF.with(|b| b.set(bytes));
         return Ok(None);
     }
     let text = decode(&path, bytes)?;
-    Ok(Some(Document { id: "stdin".into(), text, ..Document::default() }))
+    Ok(Some(Document {
+        id: "stdin".into(),
+        text,
+        ..Document::default()
+    }))
 }
 
 fn extension(path: &Path) -> Option<String> {
@@ -160,7 +162,10 @@ fn list_dir(dir: &Path) -> io::Result<Vec<PathBuf>> {
 
 fn decode(path: &str, bytes: Vec<u8>) -> Result<String, SourceError> {
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(SourceError::Binary { path: path.to_string(), offset });
+        return Err(SourceError::Binary {
+            path: path.to_string(),
+            offset,
+        });
     }
     let text = String::from_utf8(bytes).map_err(|e| SourceError::NotUtf8 {
         path: path.to_string(),
@@ -177,19 +182,35 @@ fn read_text_file(path: &Path) -> Result<Document, SourceError> {
     if extension(path).as_deref() != Some("txt") && path.extension().is_some() {
         return Err(SourceError::UnknownKind { path: name });
     }
-    let bytes = std::fs::read(path).map_err(|source| SourceError::Io { path: name.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| SourceError::Io {
+        path: name.clone(),
+        source,
+    })?;
     let text = decode(&name, bytes)?;
     let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(Document { id, text, ..Document::default() })
+    Ok(Document {
+        id,
+        text,
+        ..Document::default()
+    })
 }
 
 impl JsonLines {
     fn new(path: String, reader: Box<dyn BufRead>) -> Self {
-        JsonLines { path, reader, line: 0, buf: Vec::new() }
+        JsonLines {
+            path,
+            reader,
+            line: 0,
+            buf: Vec::new(),
+        }
     }
 
     fn bad(&self, message: impl Into<String>) -> SourceError {
-        SourceError::BadLine { path: self.path.clone(), line: self.line, message: message.into() }
+        SourceError::BadLine {
+            path: self.path.clone(),
+            line: self.line,
+            message: message.into(),
+        }
     }
 
     fn next(&mut self) -> Option<Result<Document, SourceError>> {
@@ -204,15 +225,19 @@ impl JsonLines {
                     return None;
                 }
                 Ok(_) => {}
-                Err(source) => return Some(Err(SourceError::Io { path: self.path.clone(), source })),
+                Err(source) => {
+                    return Some(Err(SourceError::Io {
+                        path: self.path.clone(),
+                        source,
+                    }))
+                }
             }
             let line = match std::str::from_utf8(&self.buf) {
                 Ok(l) => l.trim(),
                 Err(e) => {
-                    return Some(Err(self.bad(format!(
-                        "not valid UTF-8 at column {}; expected a JSON object",
-                        e.valid_up_to() + 1
-                    ))))
+                    return Some(Err(
+                        self.bad(format!("not valid UTF-8 at column {}; expected a JSON object", e.valid_up_to() + 1))
+                    ))
                 }
             };
             if line.is_empty() {
@@ -234,7 +259,9 @@ impl JsonLines {
                 _ => return Some(Err(self.bad("missing \"id\"; expected a string such as \"id\": \"article-1\""))),
             };
             let Some(text) = record.text.filter(|t| !t.trim().is_empty()) else {
-                return Some(Err(self.bad(format!("document {id:?} has no \"text\"; expected the article's text"))));
+                return Some(Err(
+                    self.bad(format!("document {id:?} has no \"text\"; expected the article's text"))
+                ));
             };
             return Some(Ok(Document {
                 id,
@@ -265,7 +292,11 @@ mod tests {
     fn jsonl_reports_bad_line_and_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.jsonl");
-        std::fs::write(&p, "{\"id\":\"1\",\"text\":\"One.\"}\n{oops\n\n{\"id\":\"3\",\"text\":\"Three.\"}\n").unwrap();
+        std::fs::write(
+            &p,
+            "{\"id\":\"1\",\"text\":\"One.\"}\n{oops\n\n{\"id\":\"3\",\"text\":\"Three.\"}\n",
+        )
+        .unwrap();
         let got = collect(&[p]);
         assert_eq!(got.len(), 3);
         assert_eq!(got[0].as_ref().unwrap().id, "1");

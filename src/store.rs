@@ -20,7 +20,11 @@ pub fn open(path: &Path) -> Result<Store> {
 /// Opens an existing store; a missing one is an error that says how to make it.
 pub fn open_existing(path: &Path) -> Result<Store> {
     if !path.exists() {
-        anyhow::bail!("no store at {}; build one first with `gleaner build ARTICLE --store {}`", path.display(), path.display());
+        anyhow::bail!(
+            "no store at {}; build one first with `gleaner build ARTICLE --store {}`",
+            path.display(),
+            path.display()
+        );
     }
     open(path)
 }
@@ -53,7 +57,12 @@ pub struct BulkLoad<'a> {
 
 impl<'a> BulkLoad<'a> {
     pub fn new(store: &'a Store) -> Self {
-        BulkLoad { store, loader: store.bulk_loader(), seen: Default::default(), again: Vec::new() }
+        BulkLoad {
+            store,
+            loader: store.bulk_loader(),
+            seen: Default::default(),
+            again: Vec::new(),
+        }
     }
 
     /// Loads documents' graphs: (graph name, quads).
@@ -83,7 +92,10 @@ impl<'a> BulkLoad<'a> {
 /// (as N-Quads terms).
 pub fn sorted_quads(store: &Store) -> Result<Vec<Quad>> {
     let quads: Vec<Quad> = store.iter().collect::<Result<_, _>>()?;
-    let mut keyed: Vec<(String, Quad)> = quads.into_iter().map(|q| (format!("{} {} {} {}", q.graph_name, q.subject, q.predicate, q.object), q)).collect();
+    let mut keyed: Vec<(String, Quad)> = quads
+        .into_iter()
+        .map(|q| (format!("{} {} {} {}", q.graph_name, q.subject, q.predicate, q.object), q))
+        .collect();
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(keyed.into_iter().map(|(_, q)| q).collect())
 }
@@ -152,7 +164,9 @@ pub struct QuerySyntaxError(pub String);
 
 /// Runs a query over the union of all graphs.
 pub fn query(store: &Store, sparql: &str) -> Result<QueryResults<'static>> {
-    let mut prepared = evaluator().parse_query(sparql).map_err(|e| QuerySyntaxError(format!("SPARQL syntax error: {e}")))?;
+    let mut prepared = evaluator()
+        .parse_query(sparql)
+        .map_err(|e| QuerySyntaxError(format!("SPARQL syntax error: {e}")))?;
     prepared.dataset_mut().set_default_graph_as_union();
     Ok(prepared.on_store(store).execute()?)
 }

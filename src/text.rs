@@ -61,7 +61,10 @@ impl Analysis {
 }
 
 pub fn is_quote_char(c: char) -> bool {
-    matches!(c, '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' | '\u{00AB}' | '\u{00BB}')
+    matches!(
+        c,
+        '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' | '\u{00AB}' | '\u{00BB}'
+    )
 }
 
 /// Splits `text` into tokens and sentences.
@@ -108,7 +111,11 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
                 }
             }
             let kind = if digits { TokenKind::Number } else { TokenKind::Word };
-            tokens.push(Token { start: offset + i, end: offset + end, kind });
+            tokens.push(Token {
+                start: offset + i,
+                end: offset + end,
+                kind,
+            });
         } else if (c == '\'' || c == '\u{2019}')
             && tokens.last().is_some_and(|t| t.end == offset + i && t.kind == TokenKind::Word)
             && line[i + c.len_utf8()..].starts_with(['s', 't'])
@@ -116,25 +123,30 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
         {
             // Possessive or clitic: Lukashenko's, won't -> "'s", "'t" as one token.
             let (j, s) = chars.next().unwrap();
-            tokens.push(Token { start: offset + i, end: offset + j + s.len_utf8(), kind: TokenKind::Word });
+            tokens.push(Token {
+                start: offset + i,
+                end: offset + j + s.len_utf8(),
+                kind: TokenKind::Word,
+            });
         } else if c == '.' && line[i..].starts_with("...") {
             chars.next();
             chars.next();
-            tokens.push(Token { start: offset + i, end: offset + i + 3, kind: TokenKind::Punct });
+            tokens.push(Token {
+                start: offset + i,
+                end: offset + i + 3,
+                kind: TokenKind::Punct,
+            });
         } else {
-            tokens.push(Token { start: offset + i, end: offset + i + c.len_utf8(), kind: TokenKind::Punct });
+            tokens.push(Token {
+                start: offset + i,
+                end: offset + i + c.len_utf8(),
+                kind: TokenKind::Punct,
+            });
         }
     }
 }
 
-fn split_sentences(
-    text: &str,
-    first: usize,
-    heading: bool,
-    paragraph: usize,
-    rules: &TextRules,
-    out: &mut Analysis,
-) {
+fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, rules: &TextRules, out: &mut Analysis) {
     let tokens = &out.tokens;
     let last = tokens.len();
     if first == last {
@@ -145,7 +157,10 @@ fn split_sentences(
     let push = |b: usize, e: usize, out: &mut Vec<Sentence>| {
         if b < e {
             out.push(Sentence {
-                span: Span { start: tokens[b].start, end: tokens[e - 1].end },
+                span: Span {
+                    start: tokens[b].start,
+                    end: tokens[e - 1].end,
+                },
                 tokens: b..e,
                 heading,
                 paragraph,
@@ -157,7 +172,11 @@ fn split_sentences(
         let t = &text[tokens[i].start..tokens[i].end];
         if !heading && matches!(t, "." | "!" | "?") {
             let mut end = i + 1;
-            while end < last && text[tokens[end].start..tokens[end].end].chars().all(|c| is_quote_char(c) || c == ')') {
+            while end < last
+                && text[tokens[end].start..tokens[end].end]
+                    .chars()
+                    .all(|c| is_quote_char(c) || c == ')')
+            {
                 // A closing quote belongs to this sentence only if glued to the stop.
                 if tokens[end].start != tokens[end - 1].end {
                     break;
@@ -225,7 +244,13 @@ mod tests {
         let text = "\"We won!\" he said. Then \"Go.\" She left.\n- 'Defend your country!' -\nNext line here.\nSupport us\n";
         assert_eq!(
             sentences(text),
-            vec!["\"We won!\" he said.", "Then \"Go.\"", "She left.", "- 'Defend your country!' -", "Next line here."]
+            vec![
+                "\"We won!\" he said.",
+                "Then \"Go.\"",
+                "She left.",
+                "- 'Defend your country!' -",
+                "Next line here."
+            ]
         );
     }
 
@@ -234,6 +259,22 @@ mod tests {
         let text = "Lukashenko's 65-year-old aide saw 6,700 people.";
         let a = analyse(text, &rules());
         let toks: Vec<&str> = (0..a.tokens.len()).map(|i| a.text(text, i)).collect();
-        assert_eq!(toks, vec!["Lukashenko", "'s", "65", "-", "year", "-", "old", "aide", "saw", "6,700", "people", "."]);
+        assert_eq!(
+            toks,
+            vec![
+                "Lukashenko",
+                "'s",
+                "65",
+                "-",
+                "year",
+                "-",
+                "old",
+                "aide",
+                "saw",
+                "6,700",
+                "people",
+                "."
+            ]
+        );
     }
 }

@@ -21,7 +21,15 @@ fn root() -> PathBuf {
 fn build(inputs: &[&str]) -> TempDir {
     let dir = TempDir::new().unwrap();
     let store = dir.path().join("store");
-    gleaner().current_dir(root()).arg("build").args(inputs).arg("--store").arg(&store).arg("--quiet").assert().success();
+    gleaner()
+        .current_dir(root())
+        .arg("build")
+        .args(inputs)
+        .arg("--store")
+        .arg(&store)
+        .arg("--quiet")
+        .assert()
+        .success();
     dir
 }
 
@@ -49,7 +57,15 @@ fn store_arg(dir: &dyn HasStore) -> [String; 2] {
 }
 
 fn run_ok(args: &[&str], dir: &dyn HasStore) -> String {
-    let out = gleaner().current_dir(root()).args(args).args(store_arg(dir)).assert().success().get_output().stdout.clone();
+    let out = gleaner()
+        .current_dir(root())
+        .args(args)
+        .args(store_arg(dir))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     String::from_utf8(out).unwrap()
 }
 
@@ -70,14 +86,23 @@ fn check_golden(path: &Path, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing golden file {}; run GLEANER_BLESS=1 cargo test --release", path.display()));
-    assert!(expected == actual, "{} differs from a rebuild; if the change is intended, run GLEANER_BLESS=1 cargo test --release", path.display());
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden file {}; run GLEANER_BLESS=1 cargo test --release", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs from a rebuild; if the change is intended, run GLEANER_BLESS=1 cargo test --release",
+        path.display()
+    );
 }
 
 #[test]
 fn example_article_persons_are_queryable() {
     let dir = build(&[EXAMPLE]);
-    let csv = query(&dir, "SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name", "csv");
+    let csv = query(
+        &dir,
+        "SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name",
+        "csv",
+    );
     for name in ["Alexander Lukashenko", "Svetlana Tikhanovskaya", "Vladimir Putin", "Yury Sanko"] {
         assert!(csv.contains(name), "{name} missing from\n{csv}");
     }
@@ -120,7 +145,11 @@ fn check_dot(dot: &str) {
         .expect("Graphviz `dot` must be installed (scripts/deps.sh installs it)");
     child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "Graphviz rejected the DOT: {}\n{dot}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "Graphviz rejected the DOT: {}\n{dot}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stderr.is_empty(), "Graphviz warned: {}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -143,10 +172,18 @@ fn dot_views_render_with_graphviz() {
         check_dot(&dot);
     }
     let focus = run_ok(&["dot", "--focus", "Tikhanovskaya", "--depth", "1"], &dir);
-    assert!(focus.contains("\"Lithuania\"") && !focus.contains("\"Amnesty International\""), "{focus}");
+    assert!(
+        focus.contains("\"Lithuania\"") && !focus.contains("\"Amnesty International\""),
+        "{focus}"
+    );
     let top = run_ok(&["dot", "--top", "3"], &dir);
     assert_eq!(top.lines().filter(|l| l.contains("shape=") && l.starts_with("  n")).count(), 3);
-    gleaner().args(["dot", "--focus", "Nobody At All"]).args(store_arg(&dir)).assert().code(2).stderr(predicate::str::contains("no entity is named"));
+    gleaner()
+        .args(["dot", "--focus", "Nobody At All"])
+        .args(store_arg(&dir))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no entity is named"));
     gleaner().args(["dot", "--types", "Planet"]).args(store_arg(&dir)).assert().code(2);
 }
 
@@ -155,9 +192,23 @@ fn dot_escapes_quotes_backslashes_and_scripts() {
     let dir = TempDir::new().unwrap();
     let rules = dir.path().join("rules");
     std::fs::create_dir(&rules).unwrap();
-    fixture(&rules, "odd.toml", "[[entity]]\ntype = \"Organization\"\nname = 'Лига \"Свобода\" \\ Ltd'\naliases = [\"Svoboda League\"]\n".as_bytes());
-    let text = fixture(dir.path(), "t.txt", b"The Svoboda League backed President Vladimir Putin on Monday.");
-    gleaner().args(["build", &text, "--quiet", "--store"]).arg(dir.path().join("store")).arg("--rules").arg(&rules).assert().success();
+    fixture(
+        &rules,
+        "odd.toml",
+        "[[entity]]\ntype = \"Organization\"\nname = 'Лига \"Свобода\" \\ Ltd'\naliases = [\"Svoboda League\"]\n".as_bytes(),
+    );
+    let text = fixture(
+        dir.path(),
+        "t.txt",
+        b"The Svoboda League backed President Vladimir Putin on Monday.",
+    );
+    gleaner()
+        .args(["build", &text, "--quiet", "--store"])
+        .arg(dir.path().join("store"))
+        .arg("--rules")
+        .arg(&rules)
+        .assert()
+        .success();
     let dot = query_dot(&dir);
     assert!(dot.contains(r#"label="Лига \"Свобода\" \\ Ltd""#), "{dot}");
     check_dot(&dot);
@@ -173,7 +224,10 @@ fn query_dot(dir: &TempDir) -> String {
 fn stats_table_and_json() {
     let dir = build(&[EXAMPLE]);
     let table = run_ok(&["stats", "--top", "3"], &dir);
-    assert!(table.contains("top by PageRank (0.85)") && table.contains("per document"), "{table}");
+    assert!(
+        table.contains("top by PageRank (0.85)") && table.contains("per document"),
+        "{table}"
+    );
     let json: serde_json::Value = serde_json::from_str(&run_ok(&["stats", "--json", "--top", "3"], &dir)).unwrap();
     assert_eq!(json["documents"], 1);
     assert_eq!(json["pagerank"].as_array().unwrap().len(), 3);
@@ -192,7 +246,12 @@ fn building_twice_replaces_the_document() {
     let dir = build(&[EXAMPLE]);
     let count = |dir: &TempDir| query(dir, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "csv");
     let first = count(&dir);
-    gleaner().current_dir(root()).args(["build", EXAMPLE, "--quiet"]).args(store_arg(&dir)).assert().success();
+    gleaner()
+        .current_dir(root())
+        .args(["build", EXAMPLE, "--quiet"])
+        .args(store_arg(&dir))
+        .assert()
+        .success();
     assert_eq!(first, count(&dir));
     assert!(rows(&first)[1].parse::<usize>().unwrap() > 100);
 }
@@ -207,13 +266,31 @@ fn one_node_per_entity_across_documents() {
         serde_json::json!({"id": "b", "title": "Second", "text": "President Alexander Lukashenko spoke in Minsk on Monday. Lukashenko said he would not resign."}),
     ];
     std::fs::write(&jsonl, lines.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
-    gleaner().args(["build", "--quiet"]).arg(&jsonl).arg("--store").arg(dir.path().join("store")).assert().success();
-    let out = query(&dir, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p rdfs:label \"Alexander Lukashenko\" }", "csv");
+    gleaner()
+        .args(["build", "--quiet"])
+        .arg(&jsonl)
+        .arg("--store")
+        .arg(dir.path().join("store"))
+        .assert()
+        .success();
+    let out = query(
+        &dir,
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p rdfs:label \"Alexander Lukashenko\" }",
+        "csv",
+    );
     assert_eq!(rows(&out)[1], "1");
-    let docs = query(&dir, "SELECT ?id WHERE { ?d gl:mentions ?p . ?p rdfs:label \"Alexander Lukashenko\" . ?d schema:identifier ?id } ORDER BY ?id", "csv");
+    let docs = query(
+        &dir,
+        "SELECT ?id WHERE { ?d gl:mentions ?p . ?p rdfs:label \"Alexander Lukashenko\" . ?d schema:identifier ?id } ORDER BY ?id",
+        "csv",
+    );
     assert_eq!(rows(&docs)[1..], ["a", "b"]);
     // Metadata of the document is in its graph.
-    let meta = query(&dir, "SELECT ?t ?date WHERE { ?d schema:identifier \"a\" ; schema:headline ?t ; schema:datePublished ?date }", "tsv");
+    let meta = query(
+        &dir,
+        "SELECT ?t ?date WHERE { ?d schema:identifier \"a\" ; schema:headline ?t ; schema:datePublished ?date }",
+        "tsv",
+    );
     assert!(meta.contains("\"First\"") && meta.contains("2020-08-16"), "{meta}");
 }
 
@@ -246,14 +323,26 @@ fn query_formats_ask_construct_and_syntax_errors() {
 fn export_formats_parse_back() {
     use oxigraph::io::{RdfFormat, RdfParser};
     let dir = build(&[EXAMPLE]);
-    for (name, format) in [("turtle", RdfFormat::Turtle), ("ntriples", RdfFormat::NTriples), ("nquads", RdfFormat::NQuads), ("trig", RdfFormat::TriG)] {
+    for (name, format) in [
+        ("turtle", RdfFormat::Turtle),
+        ("ntriples", RdfFormat::NTriples),
+        ("nquads", RdfFormat::NQuads),
+        ("trig", RdfFormat::TriG),
+    ] {
         let out = run_ok(&["export", "--format", name], &dir);
-        let n = RdfParser::from_format(format).for_slice(out.as_bytes()).collect::<Result<Vec<_>, _>>().unwrap().len();
+        let n = RdfParser::from_format(format)
+            .for_slice(out.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap()
+            .len();
         assert!(n > 100, "{name}: {n} quads");
     }
     let file = dir.path().join("g.nq");
     run_ok(&["export", "--format", "nquads", "-o", file.to_str().unwrap()], &dir);
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), run_ok(&["export", "--format", "nquads"], &dir));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        run_ok(&["export", "--format", "nquads"], &dir)
+    );
 }
 
 #[test]
@@ -290,10 +379,29 @@ fn bad_inputs_are_named_skipped_and_fail_the_run() {
         .clone();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!err.contains("panicked"), "{err}");
-    for expect in ["empty.txt: the file is empty", "binary.txt: binary file", "latin1.txt: not valid UTF-8", "corpus.jsonl:2: malformed JSON", "missing.txt: no such file"] {
+    for expect in [
+        "empty.txt: the file is empty",
+        "binary.txt: binary file",
+        "latin1.txt: not valid UTF-8",
+        "corpus.jsonl:2: malformed JSON",
+        "missing.txt: no such file",
+    ] {
         assert!(err.contains(expect), "expected {expect:?} in\n{err}");
     }
-    let ids = gleaner().args(["query", "SELECT ?id WHERE { ?d schema:identifier ?id } ORDER BY ?id", "--format", "csv", "--store"]).arg(&store).assert().success().get_output().stdout.clone();
+    let ids = gleaner()
+        .args([
+            "query",
+            "SELECT ?id WHERE { ?d schema:identifier ?id } ORDER BY ?id",
+            "--format",
+            "csv",
+            "--store",
+        ])
+        .arg(&store)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     assert_eq!(String::from_utf8(ids).unwrap(), "id\r\n1\r\n3\r\ngood\r\n");
 }
 
@@ -302,7 +410,12 @@ fn all_bad_inputs_leave_the_store_as_it_was() {
     let dir = build(&[EXAMPLE]);
     let before = run_ok(&["export", "--format", "nquads"], &dir);
     let bad = fixture(dir.path(), "bad.jsonl", b"{not json}\n");
-    gleaner().args(["build", &bad, "--quiet"]).args(store_arg(&dir)).assert().failure().stderr(predicate::str::contains("bad.jsonl:1:"));
+    gleaner()
+        .args(["build", &bad, "--quiet"])
+        .args(store_arg(&dir))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.jsonl:1:"));
     assert_eq!(before, run_ok(&["export", "--format", "nquads"], &dir));
 }
 
@@ -323,8 +436,19 @@ fn standard_input_is_an_article() {
 fn rule_errors_are_all_reported_with_positions() {
     let dir = TempDir::new().unwrap();
     fixture(dir.path(), "a.toml", b"[[entity]]\ntype = \"Planet\"\nname = \"Mars\"\n");
-    fixture(dir.path(), "b.toml", b"[[relation]]\nid = \"x\"\npredicate = \"likes\"\npattern = \"{s} likes {o}\"\n");
-    let out = gleaner().args(["check-rules", "--rules"]).arg(dir.path()).assert().code(2).get_output().stderr.clone();
+    fixture(
+        dir.path(),
+        "b.toml",
+        b"[[relation]]\nid = \"x\"\npredicate = \"likes\"\npattern = \"{s} likes {o}\"\n",
+    );
+    let out = gleaner()
+        .args(["check-rules", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8(out).unwrap();
     assert!(err.contains("a.toml:2:8: unknown entity type \"Planet\""), "{err}");
     assert!(err.contains("b.toml:3:13: unknown predicate \"likes\""), "{err}");
@@ -336,9 +460,19 @@ fn user_rules_add_to_the_builtin_pack() {
     let dir = TempDir::new().unwrap();
     let rules = dir.path().join("rules");
     std::fs::create_dir(&rules).unwrap();
-    fixture(&rules, "mine.toml", b"[[entity]]\ntype = \"Organization\"\nname = \"Zorblax Collective\"\naliases = [\"Zorblax\"]\n");
+    fixture(
+        &rules,
+        "mine.toml",
+        b"[[entity]]\ntype = \"Organization\"\nname = \"Zorblax Collective\"\naliases = [\"Zorblax\"]\n",
+    );
     let text = fixture(dir.path(), "t.txt", b"Members of Zorblax met President Vladimir Putin.");
-    gleaner().args(["build", &text, "--quiet", "--store"]).arg(dir.path().join("store")).arg("--rules").arg(&rules).assert().success();
+    gleaner()
+        .args(["build", &text, "--quiet", "--store"])
+        .arg(dir.path().join("store"))
+        .arg("--rules")
+        .arg(&rules)
+        .assert()
+        .success();
     let out = query(&dir, "SELECT ?l WHERE { ?e rdfs:label ?l } ORDER BY ?l", "csv");
     assert!(out.contains("Zorblax Collective") && out.contains("Vladimir Putin"), "{out}");
 }
@@ -346,26 +480,62 @@ fn user_rules_add_to_the_builtin_pack() {
 #[test]
 fn extract_then_load_equals_build_and_ignores_thread_count() {
     let dir = TempDir::new().unwrap();
-    let nq1 = gleaner().current_dir(root()).args(["extract", EXAMPLE, "-q", "-j", "1"]).assert().success().get_output().stdout.clone();
-    let nq2 = gleaner().current_dir(root()).args(["extract", EXAMPLE, "-q"]).assert().success().get_output().stdout.clone();
+    let nq1 = gleaner()
+        .current_dir(root())
+        .args(["extract", EXAMPLE, "-q", "-j", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let nq2 = gleaner()
+        .current_dir(root())
+        .args(["extract", EXAMPLE, "-q"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     assert_eq!(nq1, nq2);
     let file = dir.path().join("x.nq");
     std::fs::write(&file, &nq1).unwrap();
-    gleaner().arg("load").arg(&file).arg("--store").arg(dir.path().join("store")).assert().success();
+    gleaner()
+        .arg("load")
+        .arg(&file)
+        .arg("--store")
+        .arg(dir.path().join("store"))
+        .assert()
+        .success();
     let built = build(&[EXAMPLE]);
-    assert_eq!(run_ok(&["export", "--format", "nquads"], &dir), run_ok(&["export", "--format", "nquads"], &built));
+    assert_eq!(
+        run_ok(&["export", "--format", "nquads"], &dir),
+        run_ok(&["export", "--format", "nquads"], &built)
+    );
 }
 
 #[test]
 fn help_has_examples() {
-    gleaner().arg("--help").assert().success().stdout(predicate::str::contains("Examples:"));
-    gleaner().args(["build", "--help"]).assert().success().stdout(predicate::str::contains("JSON Lines"));
+    gleaner()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+    gleaner()
+        .args(["build", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("JSON Lines"));
 }
 
 #[test]
 fn query_without_a_store_says_how_to_make_one() {
     let dir = TempDir::new().unwrap();
-    gleaner().args(["query", "ASK {}", "--store"]).arg(dir.path().join("nope")).assert().code(1).stderr(predicate::str::contains("gleaner build"));
+    gleaner()
+        .args(["query", "ASK {}", "--store"])
+        .arg(dir.path().join("nope"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("gleaner build"));
 }
 
 #[test]
@@ -388,13 +558,29 @@ fn eval_scores_the_example_and_lists_misses() {
     assert!(f1("quotes") >= 0.90, "{out}");
     // A reference that expects something gleaner does not find lists it as missed.
     let dir = TempDir::new().unwrap();
-    let gold = fixture(dir.path(), "g.json", br#"{"entities": [{"id": "x", "type": "Person", "names": ["Nobody Known"]}], "relations": [], "quotes": []}"#);
-    let out = gleaner().current_dir(root()).args(["eval", &gold, EXAMPLE]).assert().success().get_output().stdout.clone();
+    let gold = fixture(
+        dir.path(),
+        "g.json",
+        br#"{"entities": [{"id": "x", "type": "Person", "names": ["Nobody Known"]}], "relations": [], "quotes": []}"#,
+    );
+    let out = gleaner()
+        .current_dir(root())
+        .args(["eval", &gold, EXAMPLE])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("entity FN  \"Nobody Known\" Person"), "{out}");
     assert!(out.contains("entity FP  "), "{out}");
     let bad = fixture(dir.path(), "bad.json", b"{\"entities\": [}");
-    gleaner().current_dir(root()).args(["eval", &bad, EXAMPLE]).assert().code(2).stderr(predicate::str::contains("bad.json:1:"));
+    gleaner()
+        .current_dir(root())
+        .args(["eval", &bad, EXAMPLE])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.json:1:"));
 }
 
 #[test]
@@ -405,10 +591,24 @@ fn eval_agrees_with_the_reference_scorer() {
         return;
     }
     let gold = "tests/data/belarus-2020-08-16.gold.json";
-    let ours = gleaner().current_dir(root()).args(["eval", gold, EXAMPLE, "--quiet"]).assert().success().get_output().stdout.clone();
+    let ours = gleaner()
+        .current_dir(root())
+        .args(["eval", gold, EXAMPLE, "--quiet"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let dir = build(&[EXAMPLE]);
     let nq = dir.path().join("g.nq");
     run_ok(&["export", "--format", "nquads", "-o", nq.to_str().unwrap()], &dir);
-    let theirs = std::process::Command::new("python3").current_dir(root()).arg(&scorer).arg(gold).arg(&nq).output().unwrap().stdout;
+    let theirs = std::process::Command::new("python3")
+        .current_dir(root())
+        .arg(&scorer)
+        .arg(gold)
+        .arg(&nq)
+        .output()
+        .unwrap()
+        .stdout;
     assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
 }

@@ -49,7 +49,12 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
             if let Some((_, age)) = (j < last).then(|| age_phrase(d, j)).flatten() {
                 ages.push((m.entity, age, d.span_of(&(m.tokens.start..j + 5)), si));
-            } else if j < last && d.an.tokens[j].kind == crate::text::TokenKind::Number && d.tok(b) == "," && j + 1 < last && d.tok(j + 1) == "," {
+            } else if j < last
+                && d.an.tokens[j].kind == crate::text::TokenKind::Number
+                && d.tok(b) == ","
+                && j + 1 < last
+                && d.tok(j + 1) == ","
+            {
                 if let Ok(age) = d.tok(j).parse::<u32>() {
                     if (1..=120).contains(&age) {
                         ages.push((m.entity, age, d.span_of(&(m.tokens.start..j + 1)), si));
@@ -71,7 +76,8 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     }
     let mut opponents = Vec::new();
     for f in &found {
-        d.attributes.push((f.person, AttributeValue::Title(f.text.clone()), "title".into(), f.span, f.sentence));
+        d.attributes
+            .push((f.person, AttributeValue::Title(f.text.clone()), "title".into(), f.span, f.sentence));
         if f.opposition {
             opponents.push((f.person, f.span, f.sentence));
         }
@@ -99,11 +105,23 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     }
     // An opposition figure opposes whoever leads the main country.
     if let Some(country) = d.main_country {
-        let leaders: Vec<usize> = d.relations.iter().filter(|r| r.predicate == "leaderOf" && r.object == country).map(|r| r.subject).collect();
+        let leaders: Vec<usize> = d
+            .relations
+            .iter()
+            .filter(|r| r.predicate == "leaderOf" && r.object == country)
+            .map(|r| r.subject)
+            .collect();
         for (p, span, sentence) in opponents {
             for &l in &leaders {
                 if l != p {
-                    d.relations.push(LocalRelation { subject: p, predicate: "opposes".into(), object: l, rule: "title:opposition".into(), span, sentence });
+                    d.relations.push(LocalRelation {
+                        subject: p,
+                        predicate: "opposes".into(),
+                        object: l,
+                        rule: "title:opposition".into(),
+                        span,
+                        sentence,
+                    });
                 }
             }
         }
@@ -124,7 +142,9 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
             if d.lower(t) != "the" || d.in_quote(t) {
                 continue;
             }
-            let subject = t == range.start || (t > range.start && d.is_mark(t - 1)) || (t > range.start + 1 && d.tok(t - 1) == "," && d.is_mark(t - 2));
+            let subject = t == range.start
+                || (t > range.start && d.is_mark(t - 1))
+                || (t > range.start + 1 && d.tok(t - 1) == "," && d.is_mark(t - 2));
             if !subject {
                 continue;
             }
@@ -138,8 +158,8 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                     }
                     qualifier = Some(m.entity);
                     j = m.tokens.end;
-                } else if title_at(d, j, range.end).is_none() && d.pack.has_word("title_modifiers", &d.lower(j)) {
-                    opposition |= d.pack.has_word("opposition_words", &d.lower(j));
+                } else if title_at(d, j, range.end).is_none() && d.pack.has_word("title_modifiers", d.lower(j)) {
+                    opposition |= d.pack.has_word("opposition_words", d.lower(j));
                     j += 1;
                 } else {
                     break;
@@ -149,7 +169,11 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
             if end < range.end && (d.is_cap(end) || d.lower(end) == "of" || d.tok(end) == ",") {
                 continue;
             }
-            let bearer = known.iter().rev().find(|f| std::ptr::eq(f.title, title) && f.span.start < d.an.tokens[t].start).map(|f| f.person);
+            let bearer = known
+                .iter()
+                .rev()
+                .find(|f| std::ptr::eq(f.title, title) && f.span.start < d.an.tokens[t].start)
+                .map(|f| f.person);
             let person = bearer.or_else(|| {
                 qualifier?;
                 d.mentions
@@ -170,7 +194,13 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                 span: d.span_of(&(t..end)),
                 sentence: si,
             });
-            mentions.push(Mention { tokens: t..end, etype: EntityType::Person, entity: person, demonym: false, pronoun: true });
+            mentions.push(Mention {
+                tokens: t..end,
+                etype: EntityType::Person,
+                entity: person,
+                demonym: false,
+                pronoun: true,
+            });
         }
     }
     (found, mentions)
@@ -224,7 +254,12 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
                 // Skip "of" + up to three lower-case words.
                 let mut k = e;
                 let mut n = 0;
-                while k > first && n < 3 && !d.is_cap(k - 1) && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word && d.lower(k - 1) != "of" {
+                while k > first
+                    && n < 3
+                    && !d.is_cap(k - 1)
+                    && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word
+                    && d.lower(k - 1) != "of"
+                {
                     k -= 1;
                     n += 1;
                 }
@@ -281,12 +316,12 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
         }
         let w = d.lower(j);
         if d.an.tokens[j].kind != crate::text::TokenKind::Word
-            || (d.is_cap(j) && !d.pack.has_word("title_modifiers", &w))
-            || d.pack.has_word("function_words", &w)
+            || (d.is_cap(j) && !d.pack.has_word("title_modifiers", w))
+            || d.pack.has_word("function_words", w)
         {
             return None;
         }
-        opposition |= d.pack.has_word("opposition_words", &w);
+        opposition |= d.pack.has_word("opposition_words", w);
         j += 1;
     }
     None
@@ -304,8 +339,8 @@ fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
     let mut opposition = false;
     while q > first && qualifier_ending(d, q).is_none() {
         let w = d.lower(q - 1);
-        if d.pack.has_word("title_modifiers", &w) || (w == "-" && q >= first + 2 && d.pack.has_word("title_modifiers", &d.lower(q - 2))) {
-            opposition |= d.pack.has_word("opposition_words", &w);
+        if d.pack.has_word("title_modifiers", w) || (w == "-" && q >= first + 2 && d.pack.has_word("title_modifiers", d.lower(q - 2))) {
+            opposition |= d.pack.has_word("opposition_words", w);
             q -= 1;
         } else {
             break;
@@ -326,7 +361,9 @@ fn mention_start(d: &Doc<'_>, end: usize) -> usize {
 
 fn is_honorific(d: &Doc<'_>, i: usize) -> bool {
     let w = d.lower(i);
-    ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| d.pack.has_word(c, &w))
+    ["honorifics", "honorifics_male", "honorifics_female"]
+        .iter()
+        .any(|c| d.pack.has_word(c, w))
 }
 
 fn collapse(s: &str) -> String {

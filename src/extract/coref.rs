@@ -39,7 +39,10 @@ fn main_places(d: &mut Doc<'_>) {
             s.0 += 1;
         }
     }
-    let best = score.iter().max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first))).map(|(&e, _)| e);
+    let best = score
+        .iter()
+        .max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first)))
+        .map(|(&e, _)| e);
     if let Some(entry) = best {
         d.main_country = Some(d.entity_for_entry(entry));
     }
@@ -54,7 +57,11 @@ fn main_places(d: &mut Doc<'_>) {
         }
     }
     // A main city is one the text keeps coming back to.
-    d.main_city = cities.iter().filter(|(_, (_, n, _))| *n >= 2).max_by_key(|(_, (inside, n, first))| (*inside, *n, std::cmp::Reverse(*first))).map(|(&e, _)| e);
+    d.main_city = cities
+        .iter()
+        .filter(|(_, (_, n, _))| *n >= 2)
+        .max_by_key(|(_, (inside, n, first))| (*inside, *n, std::cmp::Reverse(*first)))
+        .map(|(&e, _)| e);
 }
 
 fn references(d: &mut Doc<'_>) {
@@ -86,7 +93,13 @@ fn references(d: &mut Doc<'_>) {
                     for t in tokens.clone() {
                         taken[t] = true;
                     }
-                    new.push(Mention { tokens, etype: d.entities[e].etype, entity: e, demonym: false, pronoun: true });
+                    new.push(Mention {
+                        tokens,
+                        etype: d.entities[e].etype,
+                        entity: e,
+                        demonym: false,
+                        pronoun: true,
+                    });
                 }
             }
         }
@@ -124,9 +137,9 @@ fn pronouns(d: &mut Doc<'_>) {
             continue;
         }
         let w = d.lower(t);
-        let gender = if d.pack.has_word("pronouns_male", &w) {
+        let gender = if d.pack.has_word("pronouns_male", w) {
             Some('m')
-        } else if d.pack.has_word("pronouns_female", &w) {
+        } else if d.pack.has_word("pronouns_female", w) {
             Some('f')
         } else {
             None
@@ -138,11 +151,15 @@ fn pronouns(d: &mut Doc<'_>) {
             // A subject pronoun before any person of its sentence continues the
             // topic: the speaker, else the first person, of the last sentence
             // that spoke of one.
-            let initial = d.pack.has_word("pronouns_subject", &w) && !history.last().is_some_and(|&(_, s)| s == si);
+            let initial = d.pack.has_word("pronouns_subject", w) && history.last().is_none_or(|&(_, s)| s != si);
             let cand = if initial {
                 let last_sentence = history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).map(|&(_, s)| s);
                 last_sentence.and_then(|ls| {
-                    speakers.get(&ls).copied().filter(|&e| fits(e)).or_else(|| history.iter().find(|&&(e, s)| s == ls && fits(e)).map(|&(e, _)| e))
+                    speakers
+                        .get(&ls)
+                        .copied()
+                        .filter(|&e| fits(e))
+                        .or_else(|| history.iter().find(|&&(e, s)| s == ls && fits(e)).map(|&(e, _)| e))
                 })
             } else {
                 history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).map(|&(e, _)| e)
@@ -152,7 +169,13 @@ fn pronouns(d: &mut Doc<'_>) {
                 if speaks(d, t..t + 1) {
                     speakers.entry(si).or_insert(e);
                 }
-                new.push(Mention { tokens: t..t + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });
+                new.push(Mention {
+                    tokens: t..t + 1,
+                    etype: EntityType::Person,
+                    entity: e,
+                    demonym: false,
+                    pronoun: true,
+                });
             }
             t += 1;
             continue;
@@ -165,12 +188,21 @@ fn pronouns(d: &mut Doc<'_>) {
                 && d.sentence_of[head] == si
                 && d.an.tokens[head].kind == crate::text::TokenKind::Word
                 && (!d.is_cap(head) || d.title_from[head].is_some());
-            let last = history.last().filter(|&&(_, s)| si.saturating_sub(s) <= PRONOUN_WINDOW).map(|&(e, _)| e);
+            let last = history
+                .last()
+                .filter(|&&(_, s)| si.saturating_sub(s) <= PRONOUN_WINDOW)
+                .map(|&(e, _)| e);
             if let (true, true, Some(e)) = (definite, noun, last) {
                 let span = d.span_of(&(t - 1..head + 1));
                 d.attributes.push((e, AttributeValue::Age(age), "age:description".into(), span, si));
                 history.push((e, si));
-                new.push(Mention { tokens: t - 1..head + 1, etype: EntityType::Person, entity: e, demonym: false, pronoun: true });
+                new.push(Mention {
+                    tokens: t - 1..head + 1,
+                    etype: EntityType::Person,
+                    entity: e,
+                    demonym: false,
+                    pronoun: true,
+                });
                 t = head + 1;
                 continue;
             }
@@ -184,12 +216,16 @@ fn pronouns(d: &mut Doc<'_>) {
 /// Is the mention at `tokens` the subject of a verb of saying ("X said",
 /// "said Mr X")?
 fn speaks(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> bool {
-    let after = tokens.end < d.an.tokens.len() && d.pack.has_word("speech", &d.lower(tokens.end));
+    let after = tokens.end < d.an.tokens.len() && d.pack.has_word("speech", d.lower(tokens.end));
     let mut b = tokens.start;
-    while b > 0 && ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| d.pack.has_word(c, &d.lower(b - 1))) {
+    while b > 0
+        && ["honorifics", "honorifics_male", "honorifics_female"]
+            .iter()
+            .any(|c| d.pack.has_word(c, d.lower(b - 1)))
+    {
         b -= 1;
     }
-    let before = b > 0 && d.pack.has_word("speech", &d.lower(b - 1)) && d.sentence_of[b - 1] == d.sentence_of[tokens.start];
+    let before = b > 0 && d.pack.has_word("speech", d.lower(b - 1)) && d.sentence_of[b - 1] == d.sentence_of[tokens.start];
     after || before
 }
 

@@ -52,7 +52,10 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         }
         // A curated name glued to more capitalised words is part of a longer name
         // ("Georgia Smith" is not Georgia), unless that word is a head noun.
-        let glued_next = r.end < n && d.is_cap(r.end) && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1 && d.sentence_of[r.end] == d.sentence_of[r.start];
+        let glued_next = r.end < n
+            && d.is_cap(r.end)
+            && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1
+            && d.sentence_of[r.end] == d.sentence_of[r.start];
         // "Cardiff Bay", "Wales Office": a place or organisation name followed by
         // a head noun is part of a longer name.
         if glued_next
@@ -62,7 +65,10 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         {
             continue;
         }
-        if d.pack.entries[entry].etype != EntityType::Group && role != NameRole::Demonym && r.end < n && d.is_cap(r.end)
+        if d.pack.entries[entry].etype != EntityType::Group
+            && role != NameRole::Demonym
+            && r.end < n
+            && d.is_cap(r.end)
             && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1
             && !d.pack.has_word("org_heads", d.lower(r.end))
             && !d.pack.has_word("place_heads", d.lower(r.end))
@@ -81,7 +87,13 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             let surface = d.surface(&r).to_string();
             d.entities[e].names.insert(surface);
         }
-        d.mentions.push(Mention { etype: d.entities[e].etype, tokens: r, entity: e, demonym, pronoun: false });
+        d.mentions.push(Mention {
+            etype: d.entities[e].etype,
+            tokens: r,
+            entity: e,
+            demonym,
+            pronoun: false,
+        });
     }
 
     // Capitalised runs over what the gazetteers left.
@@ -99,7 +111,13 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             loop {
                 if end < range.end && !covered[end] && name_word(d, end) {
                     end += 1;
-                } else if end == start + 1 && end < range.end && !covered[end] && d.is_cap(end) && d.pack.given_names.contains(d.tok(start)) && !d.pack.has_word("not_names", d.lower(end)) {
+                } else if end == start + 1
+                    && end < range.end
+                    && !covered[end]
+                    && d.is_cap(end)
+                    && d.pack.given_names.contains(d.tok(start))
+                    && !d.pack.has_word("not_names", d.lower(end))
+                {
                     // "Oona King": after a given name, a title word is a surname.
                     end += 1;
                 } else if end + 1 < range.end
@@ -142,7 +160,9 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             let label = name_text(d, &run.tokens);
             let last = d.tok(run.tokens.end - 1).to_string();
             let ei = match surnames.get(&last) {
-                Some(&ei) if same_person(&d.entities[ei].label, &label) || d.entities[ei].names.iter().any(|n| same_person(n, &label)) => ei,
+                Some(&ei) if same_person(&d.entities[ei].label, &label) || d.entities[ei].names.iter().any(|n| same_person(n, &label)) => {
+                    ei
+                }
                 _ => new_entity(d, EntityType::Person, &label, run.kind.clone()),
             };
             surnames.entry(last).or_insert(ei);
@@ -153,7 +173,12 @@ pub(super) fn detect(d: &mut Doc<'_>) {
     let mut acronyms: HashMap<String, Range<usize>> = HashMap::default();
     for run in &runs {
         if run.etype == Some(EntityType::Organization) && run.tokens.len() >= 2 {
-            let words: Vec<&str> = run.tokens.clone().map(|t| d.tok(t)).filter(|w| w.chars().next().is_some_and(char::is_uppercase)).collect();
+            let words: Vec<&str> = run
+                .tokens
+                .clone()
+                .map(|t| d.tok(t))
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .collect();
             let full: String = words.iter().filter_map(|w| w.chars().next()).collect();
             acronyms.insert(full.clone(), run.tokens.clone());
             if words.len() >= 3 {
@@ -167,12 +192,18 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         let single = run.tokens.len() == 1;
         let ei = if let Some(ei) = run_entity[ri] {
             ei
-        } else if let Some(&ei) = surnames.get(&surface).filter(|_| single && run.etype.is_none_or(|t| t == EntityType::Person || run.weak)) {
+        } else if let Some(&ei) = surnames
+            .get(&surface)
+            .filter(|_| single && run.etype.is_none_or(|t| t == EntityType::Person || run.weak))
+        {
             ei
         } else if let Some(full) = acronyms.get(&surface).filter(|_| single) {
             let label = name_text(d, full);
             find_or_new(d, EntityType::Organization, &label, None)
-        } else if let Some(full) = acronyms.get(d.tok(run.tokens.start)).filter(|_| run.etype == Some(EntityType::Organization) && is_acronym(d.tok(run.tokens.start))) {
+        } else if let Some(full) = acronyms
+            .get(d.tok(run.tokens.start))
+            .filter(|_| run.etype == Some(EntityType::Organization) && is_acronym(d.tok(run.tokens.start)))
+        {
             // "PCS Union" when "Public and Commercial Services Union" is there.
             let label = name_text(d, full);
             find_or_new(d, EntityType::Organization, &label, None)
@@ -191,7 +222,13 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             d.entities[ei].names.insert(full);
         }
         let etype = d.entities[ei].etype;
-        d.mentions.push(Mention { tokens: run.tokens.clone(), etype, entity: ei, demonym: false, pronoun: false });
+        d.mentions.push(Mention {
+            tokens: run.tokens.clone(),
+            etype,
+            entity: ei,
+            demonym: false,
+            pronoun: false,
+        });
     }
     for m in &d.mentions {
         d.entities[m.entity].mentions += usize::from(!m.demonym);
@@ -230,7 +267,10 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
 
 /// "Ms King": a title word after an honorific is a name.
 fn after_honorific(d: &Doc<'_>, i: usize) -> bool {
-    i > 0 && ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| d.pack.is(c, d.tok(i - 1)))
+    i > 0
+        && ["honorifics", "honorifics_male", "honorifics_female"]
+            .iter()
+            .any(|c| d.pack.is(c, d.tok(i - 1)))
 }
 
 fn glued_after(d: &Doc<'_>, i: usize) -> bool {
@@ -252,15 +292,26 @@ fn name_text(d: &Doc<'_>, r: &Range<usize>) -> String {
 }
 
 fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
-    let mut run = Run { tokens: tokens.clone(), etype: None, weak: false, gender: None, kind: None };
+    let mut run = Run {
+        tokens: tokens.clone(),
+        etype: None,
+        weak: false,
+        gender: None,
+        kind: None,
+    };
     let last = d.tok(tokens.end - 1);
     let len = tokens.len();
     let prev = (tokens.start > sentence_start).then(|| tokens.start - 1);
     let prev_word = prev.map(|p| d.tok(p)).unwrap_or("");
     // Sentence-initial, or just after an opening quote or dash.
-    let initial = prev.is_none() || (prev.is_some_and(|p| d.an.tokens[p].kind == TokenKind::Punct) && !matches!(prev_word, "," | ";" | ":"));
+    let initial =
+        prev.is_none() || (prev.is_some_and(|p| d.an.tokens[p].kind == TokenKind::Punct) && !matches!(prev_word, "," | ";" | ":"));
     // "Court of Appeal", "Bank of England": the head comes before "of".
-    let head_before_of = tokens.clone().position(|t| d.lower(t) == "of").filter(|&k| k > 0).map(|k| d.tok(tokens.start + k - 1));
+    let head_before_of = tokens
+        .clone()
+        .position(|t| d.lower(t) == "of")
+        .filter(|&k| k > 0)
+        .map(|k| d.tok(tokens.start + k - 1));
     if len >= 2 && (d.pack.is("org_heads", last) || head_before_of.is_some_and(|h| d.pack.is("org_heads", h))) {
         run.etype = Some(EntityType::Organization);
     } else if len >= 2 && d.pack.is("place_heads", last) {
@@ -275,13 +326,10 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     } else if d.pack.is("honorifics", prev_word)
         || prev.is_some_and(|p| title_before(d, p + 1, sentence_start).is_some())
         || d.pack.is("person_cues", prev_word)
+        || (len <= 4 && title_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Person);
-    } else if len <= 4 && title_follows(d, tokens.end) {
-        run.etype = Some(EntityType::Person);
-    } else if d.pack.is("org_descriptors", prev_word) {
-        run.etype = Some(EntityType::Organization);
-    } else if len == 1 && is_acronym(last) && !d.pack.is("not_names", last) {
+    } else if d.pack.is("org_descriptors", prev_word) || (len == 1 && is_acronym(last) && !d.pack.is("not_names", last)) {
         run.etype = Some(EntityType::Organization);
     } else if d.pack.is("place_prepositions", prev_word) && !initial && len <= 2 {
         run.etype = Some(EntityType::Place);
@@ -315,11 +363,16 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
         if j >= n || d.sentence_of[j] != si {
             return false;
         }
-        if (1..=d.pack.max_title_words).any(|len| j + len <= n && d.pack.titles.contains_key(&(j..j + len).map(|t| d.lower(t)).collect::<Vec<_>>().join(" "))) {
+        if (1..=d.pack.max_title_words).any(|len| {
+            j + len <= n
+                && d.pack
+                    .titles
+                    .contains_key(&(j..j + len).map(|t| d.lower(t)).collect::<Vec<_>>().join(" "))
+        }) {
             return true;
         }
         let t = d.an.tokens[j];
-        if (t.kind == TokenKind::Punct && d.tok(j) != "-") || d.pack.has_word("function_words", &d.lower(j)) {
+        if (t.kind == TokenKind::Punct && d.tok(j) != "-") || d.pack.has_word("function_words", d.lower(j)) {
             return false;
         }
         j += 1;
@@ -349,7 +402,15 @@ fn is_acronym(w: &str) -> bool {
 }
 
 fn new_entity(d: &mut Doc<'_>, etype: EntityType, label: &str, kind: Option<String>) -> usize {
-    d.entities.push(Local { etype, label: label.to_string(), names: BTreeSet::new(), entry: None, kind, gender: None, mentions: 0 });
+    d.entities.push(Local {
+        etype,
+        label: label.to_string(),
+        names: BTreeSet::new(),
+        entry: None,
+        kind,
+        gender: None,
+        mentions: 0,
+    });
     d.entities.len() - 1
 }
 

@@ -109,7 +109,10 @@ impl<'a> Doc<'a> {
     }
 
     pub fn span_of(&self, r: &Range<usize>) -> Span {
-        Span { start: self.an.tokens[r.start].start, end: self.an.tokens[r.end - 1].end }
+        Span {
+            start: self.an.tokens[r.start].start,
+            end: self.an.tokens[r.end - 1].end,
+        }
     }
 
     pub fn surface(&self, r: &Range<usize>) -> &'a str {
@@ -135,43 +138,43 @@ impl<'a> Doc<'a> {
         self.entities.len() - 1
     }
 
-pub fn is_mark(&self, t: usize) -> bool {
+    pub fn is_mark(&self, t: usize) -> bool {
         let d = self;
-    matches!(d.tok(t), "\"" | "\u{201C}" | "\u{201D}")
-}
+        matches!(d.tok(t), "\"" | "\u{201C}" | "\u{201D}")
+    }
 
-/// Inner token ranges of the quotes of a paragraph.
-pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
+    /// Inner token ranges of the quotes of a paragraph.
+    pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
         let d = self;
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    for t in tokens.clone() {
-        if !d.is_mark(t) {
-            continue;
-        }
-        let mark = d.tok(t);
-        let tok = d.an.tokens[t];
-        let space_before = tok.start == 0 || d.text[..tok.start].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '[');
-        let space_after = d.text[tok.end..].starts_with(|c: char| c.is_whitespace()) || tok.end == d.text.len();
-        let opening = mark == "\u{201C}" || (mark == "\"" && (space_before || t == tokens.start) && !(space_after && !space_before));
-        match open {
-            Some(o) if opening && mark != "\u{201D}" => {
-                out.push(o + 1..t);
-                open = Some(t);
+        let mut out = Vec::new();
+        let mut open: Option<usize> = None;
+        for t in tokens.clone() {
+            if !d.is_mark(t) {
+                continue;
             }
-            Some(o) => {
-                out.push(o + 1..t);
-                open = None;
+            let mark = d.tok(t);
+            let tok = d.an.tokens[t];
+            let space_before = tok.start == 0 || d.text[..tok.start].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '[');
+            let space_after = d.text[tok.end..].starts_with(|c: char| c.is_whitespace()) || tok.end == d.text.len();
+            let opening = mark == "\u{201C}" || (mark == "\"" && (space_before || t == tokens.start) && (space_before || !space_after));
+            match open {
+                Some(o) if opening && mark != "\u{201D}" => {
+                    out.push(o + 1..t);
+                    open = Some(t);
+                }
+                Some(o) => {
+                    out.push(o + 1..t);
+                    open = None;
+                }
+                None if opening => open = Some(t),
+                None => {}
             }
-            None if opening => open = Some(t),
-            None => {}
         }
+        if let Some(o) = open {
+            out.push(o + 1..tokens.end);
+        }
+        out
     }
-    if let Some(o) = open {
-        out.push(o + 1..tokens.end);
-    }
-    out
-}
 
     /// Is token `t` inside a quotation?
     pub fn in_quote(&self, t: usize) -> bool {
@@ -189,14 +192,22 @@ pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
             if mi != u32::MAX && self.mentions[mi as usize].tokens.end <= range.end {
                 let m = &self.mentions[mi as usize];
                 let kind = self.entities[m.entity].kind.as_deref();
-                items.push(Item::Mention { index: mi as usize, etype: m.etype, kind, demonym: m.demonym });
+                items.push(Item::Mention {
+                    index: mi as usize,
+                    etype: m.etype,
+                    kind,
+                    demonym: m.demonym,
+                });
                 spans.push(m.tokens.clone());
                 i = m.tokens.end;
             } else if self.honorific_before_person(i) {
                 // "Ms King" is one item: patterns see the person.
                 i += 1;
             } else {
-                items.push(Item::Token { sym: self.syms[i], number: self.an.tokens[i].kind == TokenKind::Number });
+                items.push(Item::Token {
+                    sym: self.syms[i],
+                    number: self.an.tokens[i].kind == TokenKind::Number,
+                });
                 spans.push(i..i + 1);
                 i += 1;
             }
@@ -208,7 +219,11 @@ pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
     /// in, for `Pattern::may_match`.
     pub fn sentence_words(&self, sentence: usize) -> (Vec<crate::rules::pattern::Sym>, u64) {
         let range = self.an.sentences[sentence].tokens.clone();
-        let mut words: Vec<_> = self.syms[range].iter().copied().filter(|&s| s != crate::rules::pattern::NONE).collect();
+        let mut words: Vec<_> = self.syms[range]
+            .iter()
+            .copied()
+            .filter(|&s| s != crate::rules::pattern::NONE)
+            .collect();
         words.sort_unstable();
         words.dedup();
         let classes = words.iter().fold(0u64, |m, &s| m | self.pack.sym_class[s as usize]);
@@ -217,7 +232,9 @@ pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
 
     fn honorific_before_person(&self, i: usize) -> bool {
         let w = self.lower(i);
-        ["honorifics", "honorifics_male", "honorifics_female"].iter().any(|c| self.pack.has_word(c, w))
+        ["honorifics", "honorifics_male", "honorifics_female"]
+            .iter()
+            .any(|c| self.pack.has_word(c, w))
             && self.mention_at(i + 1).is_some_and(|m| self.mentions[m].etype == EntityType::Person)
     }
 
@@ -401,7 +418,11 @@ fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
             subject: s,
             predicate: r.predicate.clone(),
             object: o,
-            evidence: Evidence { rule: r.rule.clone(), span: r.span, sentence: sentence_span(r.sentence) },
+            evidence: Evidence {
+                rule: r.rule.clone(),
+                span: r.span,
+                sentence: sentence_span(r.sentence),
+            },
         });
     }
     relations.sort_by(|a, b| (&a.subject, &a.predicate, &a.object).cmp(&(&b.subject, &b.predicate, &b.object)));
@@ -423,7 +444,11 @@ fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
         attributes.push(AttributeFact {
             entity: key,
             value: value.clone(),
-            evidence: Evidence { rule: rule.clone(), span: *span, sentence: sentence_span(*si) },
+            evidence: Evidence {
+                rule: rule.clone(),
+                span: *span,
+                sentence: sentence_span(*si),
+            },
         });
     }
 
@@ -433,7 +458,11 @@ fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
         .map(|q| QuoteFact {
             text: q.text.clone(),
             speaker: q.speaker.map(|i| keys[i].clone()),
-            evidence: Evidence { rule: q.rule.clone(), span: q.span, sentence: sentence_span(q.sentence) },
+            evidence: Evidence {
+                rule: q.rule.clone(),
+                span: q.span,
+                sentence: sentence_span(q.sentence),
+            },
         })
         .collect();
     quotes.sort_by_key(|q| q.evidence.span);
@@ -496,4 +525,133 @@ pub fn slug_id(id: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod stage_tests {
+    //! Each stage on small texts, with the built-in rule pack.
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn pack() -> &'static RulePack {
+        static PACK: OnceLock<RulePack> = OnceLock::new();
+        PACK.get_or_init(|| RulePack::builtin().expect("built-in pack"))
+    }
+
+    fn facts(text: &str) -> DocFacts {
+        extract(
+            &Document {
+                id: "t".into(),
+                text: text.into(),
+                ..Document::default()
+            },
+            pack(),
+        )
+    }
+
+    fn labels(f: &DocFacts, t: EntityType) -> Vec<&str> {
+        f.entities.iter().filter(|e| e.etype == t).map(|e| e.label.as_str()).collect()
+    }
+
+    fn has_relation(f: &DocFacts, s: &str, p: &str, o: &str) -> bool {
+        let key = |l: &str| f.entities.iter().find(|e| e.label == l).map(|e| e.key.clone());
+        let (Some(s), Some(o)) = (key(s), key(o)) else { return false };
+        f.relations
+            .iter()
+            .any(|r| r.predicate == p && ((r.subject == s && r.object == o) || (r.subject == o && r.object == s)))
+    }
+
+    #[test]
+    fn entities_from_titles_heads_and_given_names() {
+        let f = facts("Yesterday Foreign Minister Jan Kowalczyk met the Free Farmers Union in Ruritania City. Kowalczyk left on Monday.");
+        assert_eq!(labels(&f, EntityType::Person), vec!["Jan Kowalczyk"]);
+        assert_eq!(labels(&f, EntityType::Organization), vec!["Free Farmers Union"]);
+        // One node for the full name and the surname.
+        assert_eq!(f.entities.iter().find(|e| e.label == "Jan Kowalczyk").unwrap().mentions, 2);
+    }
+
+    #[test]
+    fn demonyms_weekdays_and_sentence_initial_words_are_not_entities() {
+        let f = facts("Chanting loudly, Belarusian workers marched on Sunday. Others stayed home in Minsk.");
+        let all: Vec<&str> = f.entities.iter().map(|e| e.label.as_str()).collect();
+        assert!(
+            !all.contains(&"Chanting") && !all.contains(&"Sunday") && !all.contains(&"Belarusian") && !all.contains(&"Others"),
+            "{all:?}"
+        );
+        assert!(all.contains(&"Minsk"));
+    }
+
+    #[test]
+    fn acronyms_join_their_names() {
+        let f = facts("The Public and Commercial Services Union called a strike. The PCS said it would last a day.");
+        assert_eq!(labels(&f, EntityType::Organization), vec!["Public and Commercial Services Union"]);
+    }
+
+    #[test]
+    fn main_country_counts_demonyms_and_capitals() {
+        let f = facts("Ruritanian police in Kyiv detained Ukrainian activists. Ukrainian officials protested to Poland.");
+        assert_eq!(f.main_country.as_deref(), Some("place/ukraine"));
+    }
+
+    #[test]
+    fn pronouns_resolve_to_the_topic_person() {
+        let f = facts("Prime Minister Jan Kowalczyk arrived in Warsaw. He said: \"We will never give up our country.\"");
+        assert_eq!(f.quotes.len(), 1);
+        assert_eq!(f.quotes[0].speaker.as_deref(), Some("person/jan-kowalczyk"));
+    }
+
+    #[test]
+    fn quotations_and_their_speakers() {
+        let text = "\"This is a festival of freedom,\" said Catholic priest Yury Sanko. \"We're tired of these authorities here.\"\n\
+                    Protesters carried the \"March of Freedom\" banner.\n\
+                    Amnesty International accused authorities of carrying out \"a campaign of widespread torture\".";
+        let f = facts(text);
+        let got: Vec<(&str, Option<&str>)> = f.quotes.iter().map(|q| (q.text.as_str(), q.speaker.as_deref())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("This is a festival of freedom,", Some("person/yury-sanko")),
+                ("We're tired of these authorities here.", Some("person/yury-sanko")),
+                ("a campaign of widespread torture", Some("organization/amnesty-international")),
+            ]
+        );
+    }
+
+    #[test]
+    fn titles_ages_and_the_relations_they_imply() {
+        let f = facts(
+            "The Belarusian ambassador to Slovakia, Igor Leshchenya, resigned. Svetlana Tikhanovskaya, a 37-year-old teacher, spoke.",
+        );
+        let titles: Vec<String> = f.attributes.iter().map(|a| format!("{} {:?}", a.entity, a.value)).collect();
+        assert!(
+            titles.contains(&"person/igor-leshchenya Title(\"ambassador\")".to_string()),
+            "{titles:?}"
+        );
+        assert!(titles.contains(&"person/svetlana-tikhanovskaya Age(37)".to_string()), "{titles:?}");
+        assert!(has_relation(&f, "Igor Leshchenya", "affiliatedWith", "Belarus"));
+    }
+
+    #[test]
+    fn relation_patterns_with_slots_and_anchors() {
+        let f = facts("Opposition leader Anna Nowak fled to Lithuania. The European Union said it would impose new sanctions. Russia borders Ukraine.");
+        assert!(has_relation(&f, "Anna Nowak", "movedTo", "Lithuania"), "{:?}", f.relations);
+        assert!(has_relation(&f, "Russia", "neighbourOf", "Ukraine"), "{:?}", f.relations);
+        assert!(
+            has_relation(&f, "European Union", "sanctions", "Lithuania") || has_relation(&f, "European Union", "sanctions", "Russia"),
+            "{:?}",
+            f.relations
+        );
+    }
+
+    #[test]
+    fn facts_are_sorted_and_deterministic() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/belarus-2020-08-16.txt")).unwrap();
+        let a = facts(&text);
+        let b = facts(&text);
+        assert_eq!(format!("{:?}", a.relations), format!("{:?}", b.relations));
+        assert!(a
+            .relations
+            .windows(2)
+            .all(|w| (&w[0].subject, &w[0].predicate, &w[0].object) < (&w[1].subject, &w[1].predicate, &w[1].object)));
+    }
 }

@@ -57,7 +57,16 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 },
             };
             prev = Some((para, speaker));
-            quotes.push(LocalQuote { text, speaker, rule: rule.into(), span: Span { start: span.start, end: span.end }, sentence });
+            quotes.push(LocalQuote {
+                text,
+                speaker,
+                rule: rule.into(),
+                span: Span {
+                    start: span.start,
+                    end: span.end,
+                },
+                sentence,
+            });
         }
         s = e;
     }
@@ -66,7 +75,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
 
 fn title_case(d: &Doc<'_>, r: &Range<usize>) -> bool {
     let words: Vec<usize> = r.clone().filter(|&t| d.an.tokens[t].kind == TokenKind::Word).collect();
-    words.iter().all(|&t| d.is_cap(t) || d.pack.has_word("connectors", &d.lower(t)))
+    words.iter().all(|&t| d.is_cap(t) || d.pack.has_word("connectors", d.lower(t)))
 }
 
 /// The speaker of the quote `inner`, looking after it then before it.
@@ -85,7 +94,10 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
                 .take_while(|&k| d.an.tokens[k].kind != TokenKind::Punct || d.tok(k) == "-")
                 .filter_map(|k| mention_at(d, k))
                 .collect();
-            let pick = clause.iter().find(|&&m| d.mentions[m].etype == EntityType::Person).or(clause.first());
+            let pick = clause
+                .iter()
+                .find(|&&m| d.mentions[m].etype == EntityType::Person)
+                .or(clause.first());
             return Some(match pick {
                 Some(&m) => (Some(d.mentions[m].entity), "quote:said-x"),
                 None => (None, "quote:said-unnamed"),
@@ -133,7 +145,7 @@ fn inside_quote(d: &Doc<'_>, first: usize, k: usize) -> bool {
 }
 
 fn is_speech(d: &Doc<'_>, t: usize) -> bool {
-    d.pack.has_word("speech", &d.lower(t))
+    d.pack.has_word("speech", d.lower(t))
 }
 
 fn mention_at(d: &Doc<'_>, t: usize) -> Option<usize> {
@@ -142,7 +154,11 @@ fn mention_at(d: &Doc<'_>, t: usize) -> Option<usize> {
 
 /// The nearest person before `verb` in the sentence, else organisation, place, group.
 fn speaker_before(d: &Doc<'_>, first: usize, verb: usize) -> Option<usize> {
-    let before: Vec<&super::Mention> = d.mentions.iter().filter(|m| m.tokens.start >= first && m.tokens.end <= verb && !m.demonym).collect();
+    let before: Vec<&super::Mention> = d
+        .mentions
+        .iter()
+        .filter(|m| m.tokens.start >= first && m.tokens.end <= verb && !m.demonym)
+        .collect();
     for want in [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Group] {
         if let Some(m) = before.iter().rev().find(|m| m.etype == want) {
             return Some(m.entity);

@@ -32,13 +32,22 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                         Anchor::Antecedent => None,
                     }
                 };
-                let (Some(s), Some(o)) = (pick(rule.subject, m.subject), pick(rule.object, m.object)) else { continue };
+                let (Some(s), Some(o)) = (pick(rule.subject, m.subject), pick(rule.object, m.object)) else {
+                    continue;
+                };
                 // Context guesses never override what the gazetteer knows.
                 if s == o || (rule.object == Anchor::MainCity && curated_within(d, s)) {
                     continue;
                 }
                 let span = d.span_of(&(spans[m.start].start..spans[m.end - 1].end));
-                found.push(LocalRelation { subject: s, predicate: rule.predicate.clone(), object: o, rule: rule.id.clone(), span, sentence: si });
+                found.push(LocalRelation {
+                    subject: s,
+                    predicate: rule.predicate.clone(),
+                    object: o,
+                    rule: rule.id.clone(),
+                    span,
+                    sentence: si,
+                });
             }
         }
     }
@@ -51,7 +60,12 @@ pub(super) fn extract(d: &mut Doc<'_>) {
 fn nearest<'i>(d: &Doc<'_>, items: impl Iterator<Item = &'i Item<'i>> + Clone) -> Option<usize> {
     for want in [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Group] {
         let hit = items.clone().find_map(|it| match *it {
-            Item::Mention { index, etype, demonym: false, .. } if etype == want => Some(d.mentions[index].entity),
+            Item::Mention {
+                index,
+                etype,
+                demonym: false,
+                ..
+            } if etype == want => Some(d.mentions[index].entity),
             _ => None,
         });
         if hit.is_some() {
@@ -74,7 +88,9 @@ fn containment(d: &mut Doc<'_>) {
         let Some(entry) = d.entities[m.entity].entry else { continue };
         let Some(within) = &d.pack.entries[entry].within else { continue };
         let Some(&outer) = d.pack.entry_by_name.get(within) else { continue };
-        let Some(o) = d.entities.iter().position(|e| e.entry == Some(outer)) else { continue };
+        let Some(o) = d.entities.iter().position(|e| e.entry == Some(outer)) else {
+            continue;
+        };
         if !d.mentions.iter().any(|x| x.entity == o && !x.demonym) {
             continue;
         }

@@ -13,8 +13,8 @@ use crate::text::TextRules;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use pattern::{Lexicon, Pattern, Sym, Symbols, NONE};
 use regex::Regex;
-use serde::Deserialize;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -302,11 +302,21 @@ impl RulePack {
                     for p in paths {
                         match std::fs::read_to_string(&p) {
                             Ok(t) => files.push((p.display().to_string(), t)),
-                            Err(e) => errors.push(RuleError { file: p.display().to_string(), line: 0, column: 0, message: e.to_string() }),
+                            Err(e) => errors.push(RuleError {
+                                file: p.display().to_string(),
+                                line: 0,
+                                column: 0,
+                                message: e.to_string(),
+                            }),
                         }
                     }
                 }
-                Err(e) => errors.push(RuleError { file: dir.display().to_string(), line: 0, column: 0, message: e.to_string() }),
+                Err(e) => errors.push(RuleError {
+                    file: dir.display().to_string(),
+                    line: 0,
+                    column: 0,
+                    message: e.to_string(),
+                }),
             }
         }
         let mut builder = Builder::default();
@@ -359,7 +369,12 @@ impl Builder {
     fn add_file(&mut self, file: &str, text: &str, errors: &mut Vec<RuleError>) {
         let err_at = |offset: usize, message: String| {
             let (line, column) = position(text, offset);
-            RuleError { file: file.to_string(), line, column, message }
+            RuleError {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            }
         };
         let parsed: RuleFile = match toml::from_str(text) {
             Ok(f) => f,
@@ -373,13 +388,19 @@ impl Builder {
             let Some(etype) = EntityType::parse(e.etype.get_ref()) else {
                 errors.push(err_at(
                     e.etype.span().start,
-                    format!("unknown entity type {:?}; expected Person, Organization, Place or Group", e.etype.get_ref()),
+                    format!(
+                        "unknown entity type {:?}; expected Person, Organization, Place or Group",
+                        e.etype.get_ref()
+                    ),
                 ));
                 continue;
             };
             let name = e.name.get_ref().trim().to_string();
             if name.is_empty() {
-                errors.push(err_at(e.name.span().start, "empty name; expected the entity's canonical name".into()));
+                errors.push(err_at(
+                    e.name.span().start,
+                    "empty name; expected the entity's canonical name".into(),
+                ));
                 continue;
             }
             let key = (etype, name.clone());
@@ -409,7 +430,14 @@ impl Builder {
         for t in parsed.title {
             if let Some(r) = &t.relation {
                 if !crate::vocab::RELATIONS.contains(&r.get_ref().as_str()) {
-                    errors.push(err_at(r.span().start, format!("unknown relation {:?}; expected one of {}", r.get_ref(), crate::vocab::RELATIONS.join(", "))));
+                    errors.push(err_at(
+                        r.span().start,
+                        format!(
+                            "unknown relation {:?}; expected one of {}",
+                            r.get_ref(),
+                            crate::vocab::RELATIONS.join(", ")
+                        ),
+                    ));
                     continue;
                 }
             }
@@ -417,11 +445,17 @@ impl Builder {
                 let key = normalize_words(&w);
                 self.titles.insert(
                     key,
-                    Title { words: w, relation: t.relation.as_ref().map(|r| r.get_ref().clone()), head_of_state: t.head_of_state },
+                    Title {
+                        words: w,
+                        relation: t.relation.as_ref().map(|r| r.get_ref().clone()),
+                        head_of_state: t.head_of_state,
+                    },
                 );
             }
         }
-        self.text.abbreviations.extend(parsed.text.abbreviations.iter().map(|a| a.trim_end_matches('.').to_lowercase()));
+        self.text
+            .abbreviations
+            .extend(parsed.text.abbreviations.iter().map(|a| a.trim_end_matches('.').to_lowercase()));
         for (list, target) in [(parsed.text.boilerplate, 0), (parsed.text.heading, 1)] {
             for r in list {
                 match Regex::new(r.get_ref()) {
@@ -447,36 +481,53 @@ impl Builder {
         let mut names: Vec<&String> = lexicon.keys().collect();
         names.sort();
         if names.len() > 64 {
-            errors.push(RuleError { file: "[lexicon]".into(), line: 0, column: 0, message: format!("{} lexicon lists; at most 64 are supported", names.len()) });
+            errors.push(RuleError {
+                file: "[lexicon]".into(),
+                line: 0,
+                column: 0,
+                message: format!("{} lexicon lists; at most 64 are supported", names.len()),
+            });
         }
-        let mut interner = Interner { map: HashMap::default(), class_bit: names.iter().enumerate().map(|(i, n)| ((*n).clone(), i as u32)).collect() };
+        let mut interner = Interner {
+            map: HashMap::default(),
+            class_bit: names.iter().enumerate().map(|(i, n)| ((*n).clone(), i as u32)).collect(),
+        };
         let mut pattern_at = |file: &str, text: &str, p: &Spanned<String>, errors: &mut Vec<RuleError>| -> Option<Pattern> {
             match Pattern::parse(p.get_ref(), &mut interner) {
                 Ok(p) => Some(p),
                 Err(e) => {
                     // +1 for the opening quote of the TOML string.
                     let (line, column) = position(text, p.span().start + 1 + e.column);
-                    errors.push(RuleError { file: file.to_string(), line, column, message: e.message });
-                    None
-                }
-            }
-        };
-        let anchor_at = |file: &str, text: &str, a: &Option<Spanned<String>>, allowed: &[Anchor], errors: &mut Vec<RuleError>| -> Option<Anchor> {
-            let Some(a) = a else { return Some(Anchor::Slot) };
-            match Anchor::parse(a.get_ref()) {
-                Some(x) if allowed.contains(&x) => Some(x),
-                _ => {
-                    let (line, column) = position(text, a.span().start);
                     errors.push(RuleError {
                         file: file.to_string(),
                         line,
                         column,
-                        message: format!("unknown anchor {:?}; expected one of before, after, main-country, main-city", a.get_ref()),
+                        message: e.message,
                     });
                     None
                 }
             }
         };
+        let anchor_at =
+            |file: &str, text: &str, a: &Option<Spanned<String>>, allowed: &[Anchor], errors: &mut Vec<RuleError>| -> Option<Anchor> {
+                let Some(a) = a else { return Some(Anchor::Slot) };
+                match Anchor::parse(a.get_ref()) {
+                    Some(x) if allowed.contains(&x) => Some(x),
+                    _ => {
+                        let (line, column) = position(text, a.span().start);
+                        errors.push(RuleError {
+                            file: file.to_string(),
+                            line,
+                            column,
+                            message: format!(
+                                "unknown anchor {:?}; expected one of before, after, main-country, main-city",
+                                a.get_ref()
+                            ),
+                        });
+                        None
+                    }
+                }
+            };
         let mut relations = Vec::new();
         let mut seen_ids = HashSet::default();
         let relation_anchors = [Anchor::Before, Anchor::After, Anchor::MainCountry, Anchor::MainCity];
@@ -484,12 +535,22 @@ impl Builder {
             let pred = r.predicate.get_ref();
             if !crate::vocab::RELATIONS.contains(&pred.as_str()) {
                 let (line, column) = position(text, r.predicate.span().start);
-                errors.push(RuleError { file: file.clone(), line, column, message: format!("unknown predicate {pred:?}; expected one of {}", crate::vocab::RELATIONS.join(", ")) });
+                errors.push(RuleError {
+                    file: file.clone(),
+                    line,
+                    column,
+                    message: format!("unknown predicate {pred:?}; expected one of {}", crate::vocab::RELATIONS.join(", ")),
+                });
                 continue;
             }
             if !seen_ids.insert(r.id.clone()) {
                 let (line, column) = position(text, r.pattern.span().start);
-                errors.push(RuleError { file: file.clone(), line, column, message: format!("duplicate rule id {:?}", r.id) });
+                errors.push(RuleError {
+                    file: file.clone(),
+                    line,
+                    column,
+                    message: format!("duplicate rule id {:?}", r.id),
+                });
             }
             let (Some(pattern), Some(subject), Some(object)) = (
                 pattern_at(file, text, &r.pattern, &mut errors),
@@ -498,24 +559,52 @@ impl Builder {
             ) else {
                 continue;
             };
-            for (role, anchor, name) in [(pattern::Role::Subject, subject, "subject"), (pattern::Role::Object, object, "object")] {
+            for (role, anchor, name) in [
+                (pattern::Role::Subject, subject, "subject"),
+                (pattern::Role::Object, object, "object"),
+            ] {
                 if (anchor == Anchor::Slot) != pattern.has_slot(role) {
                     let (line, column) = position(text, r.pattern.span().start);
-                    let want = if anchor == Anchor::Slot { format!("a `{{{}:…}}` slot or a `{name} = …` anchor", &name[..1]) } else { format!("no `{{{}:…}}` slot when `{name}` is set", &name[..1]) };
-                    errors.push(RuleError { file: file.clone(), line, column, message: format!("rule {:?}: expected {want}", r.id) });
+                    let want = if anchor == Anchor::Slot {
+                        format!("a `{{{}:…}}` slot or a `{name} = …` anchor", &name[..1])
+                    } else {
+                        format!("no `{{{}:…}}` slot when `{name}` is set", &name[..1])
+                    };
+                    errors.push(RuleError {
+                        file: file.clone(),
+                        line,
+                        column,
+                        message: format!("rule {:?}: expected {want}", r.id),
+                    });
                 }
             }
-            relations.push(RelationRule { id: r.id.clone(), predicate: pred.clone(), pattern, subject, object });
+            relations.push(RelationRule {
+                id: r.id.clone(),
+                predicate: pred.clone(),
+                pattern,
+                subject,
+                object,
+            });
         }
         let mut references = Vec::new();
         for (file, text, r) in &self.references {
             let (Some(pattern), Some(refers)) = (
                 pattern_at(file, text, &r.pattern, &mut errors),
-                anchor_at(file, text, &Some(r.refers.clone()), &[Anchor::MainCountry, Anchor::MainCity, Anchor::Antecedent], &mut errors),
+                anchor_at(
+                    file,
+                    text,
+                    &Some(r.refers.clone()),
+                    &[Anchor::MainCountry, Anchor::MainCity, Anchor::Antecedent],
+                    &mut errors,
+                ),
             ) else {
                 continue;
             };
-            references.push(ReferenceRule { id: r.id.clone(), pattern, refers });
+            references.push(ReferenceRule {
+                id: r.id.clone(),
+                pattern,
+                refers,
+            });
         }
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
@@ -547,7 +636,12 @@ impl Builder {
         let mut entry_by_name = HashMap::default();
         for (i, e) in self.entries.iter().enumerate() {
             entry_by_name.entry(e.name.clone()).or_insert(i);
-            let lists = [(std::slice::from_ref(&e.name), NameRole::Name), (&e.aliases[..], NameRole::Alias), (&e.demonyms[..], NameRole::Demonym), (&e.people[..], NameRole::People)];
+            let lists = [
+                (std::slice::from_ref(&e.name), NameRole::Name),
+                (&e.aliases[..], NameRole::Alias),
+                (&e.demonyms[..], NameRole::Demonym),
+                (&e.people[..], NameRole::People),
+            ];
             for (names, role) in lists {
                 for n in names {
                     if e.etype == EntityType::Group {
@@ -560,7 +654,10 @@ impl Builder {
                 }
             }
         }
-        let names = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&patterns).expect("gazetteer automaton");
+        let names = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("gazetteer automaton");
         let groups = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
@@ -592,7 +689,11 @@ impl Builder {
 /// Lower-cases and joins words with one space, splitting off hyphens the way
 /// the tokenizer does ("ex-president" -> "ex - president").
 pub fn normalize_words(s: &str) -> String {
-    s.to_lowercase().replace('-', " - ").split_whitespace().collect::<Vec<_>>().join(" ")
+    s.to_lowercase()
+        .replace('-', " - ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -618,7 +719,9 @@ mod tests {
     #[test]
     fn every_error_is_reported_with_its_position() {
         let bad = "[[entity]]\ntype = \"Planet\"\nname = \"Mars\"\n\n[[relation]]\nid = \"r\"\npredicate = \"leaderOf\"\npattern = \"{s:Person} led {o:Nation}\"\n";
-        let Err(RuleErrors(errs)) = load_str(&[("a.toml", bad), ("b.toml", "[[entity]\n")]) else { panic!("expected errors") };
+        let Err(RuleErrors(errs)) = load_str(&[("a.toml", bad), ("b.toml", "[[entity]\n")]) else {
+            panic!("expected errors")
+        };
         assert_eq!(errs.len(), 3, "{errs:?}");
         assert_eq!((errs[0].file.as_str(), errs[0].line, errs[0].column), ("a.toml", 2, 8));
         assert!(errs[0].message.contains("unknown entity type"));

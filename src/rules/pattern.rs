@@ -91,20 +91,41 @@ impl Pattern {
             elems.push(parse_elem(word, syms).map_err(err)?);
         }
         if elems.is_empty() {
-            return Err(PatternError { column: 0, message: "empty pattern; expected tokens and slots such as `{s:Person} fled to {o:Place}`".into() });
+            return Err(PatternError {
+                column: 0,
+                message: "empty pattern; expected tokens and slots such as `{s:Person} fled to {o:Place}`".into(),
+            });
         }
         if matches!(elems.first(), Some(Elem::Gap(_))) || matches!(elems.last(), Some(Elem::Gap(_))) {
-            return Err(PatternError { column: 0, message: "a pattern cannot start or end with a gap `*N`".into() });
+            return Err(PatternError {
+                column: 0,
+                message: "a pattern cannot start or end with a gap `*N`".into(),
+            });
         }
-        let required = elems.iter().filter_map(|e| if let Elem::Lit(a) = e { Some(a.clone()) } else { None }).collect();
-        let required_classes = elems.iter().filter_map(|e| if let Elem::Class(c) = e { Some(1u64 << c) } else { None }).fold(0, |a, b| a | b);
-        Ok(Pattern { source: src.to_string(), elems, required, required_classes })
+        let required = elems
+            .iter()
+            .filter_map(|e| if let Elem::Lit(a) = e { Some(a.clone()) } else { None })
+            .collect();
+        let required_classes = elems
+            .iter()
+            .filter_map(|e| if let Elem::Class(c) = e { Some(1u64 << c) } else { None })
+            .fold(0, |a, b| a | b);
+        Ok(Pattern {
+            source: src.to_string(),
+            elems,
+            required,
+            required_classes,
+        })
     }
 
     /// Can the pattern match a sentence whose words are `present` (sorted)
     /// and whose tokens belong to the lists `classes`?
     pub fn may_match(&self, present: &[Sym], classes: u64) -> bool {
-        self.required_classes & !classes == 0 && self.required.iter().all(|alts| alts.iter().any(|a| present.binary_search(a).is_ok()))
+        self.required_classes & !classes == 0
+            && self
+                .required
+                .iter()
+                .all(|alts| alts.iter().any(|a| present.binary_search(a).is_ok()))
     }
 
     pub fn has_slot(&self, role: Role) -> bool {
@@ -114,7 +135,9 @@ impl Pattern {
 
 fn parse_elem(word: &str, syms: &mut dyn Symbols) -> Result<Elem, String> {
     if let Some(inner) = word.strip_prefix('[') {
-        let inner = inner.strip_suffix(']').ok_or_else(|| format!("`{word}`: unclosed `[`; expected `[word]` or `[a|b]`"))?;
+        let inner = inner
+            .strip_suffix(']')
+            .ok_or_else(|| format!("`{word}`: unclosed `[`; expected `[word]` or `[a|b]`"))?;
         let e = parse_elem(inner, syms)?;
         if matches!(e, Elem::Gap(_) | Elem::Opt(_) | Elem::Slot(_)) {
             return Err(format!("`{word}`: only tokens, `@class` and `#` can be optional"));
@@ -122,7 +145,9 @@ fn parse_elem(word: &str, syms: &mut dyn Symbols) -> Result<Elem, String> {
         return Ok(Elem::Opt(Box::new(e)));
     }
     if let Some(inner) = word.strip_prefix('{') {
-        let inner = inner.strip_suffix('}').ok_or_else(|| format!("`{word}`: unclosed `{{`; expected `{{s:Person}}`"))?;
+        let inner = inner
+            .strip_suffix('}')
+            .ok_or_else(|| format!("`{word}`: unclosed `{{`; expected `{{s:Person}}`"))?;
         return parse_slot(inner).map(Elem::Slot);
     }
     if let Some(n) = word.strip_prefix('*') {
@@ -136,7 +161,9 @@ fn parse_elem(word: &str, syms: &mut dyn Symbols) -> Result<Elem, String> {
         return Ok(Elem::Number);
     }
     if let Some(c) = word.strip_prefix('@') {
-        let bit = syms.class(c).ok_or_else(|| format!("`{word}`: no lexicon list named `{c}`; define it under [lexicon]"))?;
+        let bit = syms
+            .class(c)
+            .ok_or_else(|| format!("`{word}`: no lexicon list named `{c}`; define it under [lexicon]"))?;
         return Ok(Elem::Class(bit));
     }
     if let Some(w) = word.strip_prefix('!') {
@@ -166,23 +193,37 @@ fn parse_slot(inner: &str) -> Result<Slot, String> {
         if t == "actor" {
             continue;
         }
-        types.push(EntityType::parse(t).ok_or_else(|| {
-            format!("`{{{inner}}}`: unknown type `{t}`; expected Person, Organization, Place, Group or actor")
-        })?);
+        types.push(
+            EntityType::parse(t)
+                .ok_or_else(|| format!("`{{{inner}}}`: unknown type `{t}`; expected Person, Organization, Place, Group or actor"))?,
+        );
     }
     let (kind, demonym) = match parts.next() {
         None => (None, false),
         Some("demonym") => (None, true),
         Some(k) => (Some(k.to_string()), false),
     };
-    Ok(Slot { role, types, kind, demonym })
+    Ok(Slot {
+        role,
+        types,
+        kind,
+        demonym,
+    })
 }
 
 /// An item of a sentence as the matcher sees it.
 #[derive(Clone, Copy, Debug)]
 pub enum Item<'a> {
-    Token { sym: Sym, number: bool },
-    Mention { index: usize, etype: EntityType, kind: Option<&'a str>, demonym: bool },
+    Token {
+        sym: Sym,
+        number: bool,
+    },
+    Mention {
+        index: usize,
+        etype: EntityType,
+        kind: Option<&'a str>,
+        demonym: bool,
+    },
 }
 
 /// A match: the item range and the mention indices bound to the slots.
@@ -204,7 +245,12 @@ impl Pattern {
     pub fn find_all(&self, items: &[Item], lex: &dyn Lexicon) -> Vec<Match> {
         let mut out = Vec::new();
         for start in 0..items.len() {
-            let mut m = Match { start, end: start, subject: None, object: None };
+            let mut m = Match {
+                start,
+                end: start,
+                subject: None,
+                object: None,
+            };
             if let Some(end) = self.at(0, start, items, lex, &mut m) {
                 m.end = end;
                 out.push(m);
@@ -240,7 +286,15 @@ impl Pattern {
                 self.at(pi + 1, ii, items, lex, m)
             }
             Elem::Slot(slot) => {
-                let Item::Mention { index, etype, kind, demonym } = *items.get(ii)? else { return None };
+                let Item::Mention {
+                    index,
+                    etype,
+                    kind,
+                    demonym,
+                } = *items.get(ii)?
+                else {
+                    return None;
+                };
                 if demonym != slot.demonym
                     || (!slot.types.is_empty() && !slot.types.contains(&etype))
                     || slot.kind.as_deref().is_some_and(|k| kind != Some(k))
@@ -308,11 +362,19 @@ mod tests {
     }
 
     fn tok(t: &mut Table, s: &str) -> Item<'static> {
-        Item::Token { sym: t.intern(s), number: s.chars().all(|c| c.is_ascii_digit()) }
+        Item::Token {
+            sym: t.intern(s),
+            number: s.chars().all(|c| c.is_ascii_digit()),
+        }
     }
 
     fn mention(index: usize, etype: EntityType) -> Item<'static> {
-        Item::Mention { index, etype, kind: None, demonym: false }
+        Item::Mention {
+            index,
+            etype,
+            kind: None,
+            demonym: false,
+        }
     }
 
     #[test]
@@ -320,9 +382,30 @@ mod tests {
         let t = &mut Table::default();
         let p = Pattern::parse("{s:Person} *2 [has|had] fled|went to {o:Place}", t).unwrap();
         let lex = NoLex(NONE);
-        let items = [mention(0, EntityType::Person), tok(t, "has"), tok(t, "fled"), tok(t, "to"), mention(1, EntityType::Place)];
-        assert_eq!(p.find_all(&items, &lex), vec![Match { start: 0, end: 5, subject: Some(0), object: Some(1) }]);
-        let items = [mention(0, EntityType::Person), tok(t, "then"), tok(t, "quickly"), tok(t, "went"), tok(t, "to"), mention(1, EntityType::Person)];
+        let items = [
+            mention(0, EntityType::Person),
+            tok(t, "has"),
+            tok(t, "fled"),
+            tok(t, "to"),
+            mention(1, EntityType::Place),
+        ];
+        assert_eq!(
+            p.find_all(&items, &lex),
+            vec![Match {
+                start: 0,
+                end: 5,
+                subject: Some(0),
+                object: Some(1)
+            }]
+        );
+        let items = [
+            mention(0, EntityType::Person),
+            tok(t, "then"),
+            tok(t, "quickly"),
+            tok(t, "went"),
+            tok(t, "to"),
+            mention(1, EntityType::Person),
+        ];
         assert!(p.find_all(&items, &lex).is_empty());
     }
 

@@ -73,11 +73,16 @@ pub fn quote(s: &str) -> String {
 fn select(kg: &KnowledgeGraph, view: &View) -> Result<BTreeSet<NodeIndex>, String> {
     let g = &kg.graph;
     let rel_ok = |r: &str| view.relations.is_empty() || view.relations.iter().any(|x| x == r);
-    let mut keep: BTreeSet<NodeIndex> = g.node_indices().filter(|&i| view.types.is_empty() || view.types.contains(&g[i].etype)).collect();
+    let mut keep: BTreeSet<NodeIndex> = g
+        .node_indices()
+        .filter(|&i| view.types.is_empty() || view.types.contains(&g[i].etype))
+        .collect();
     if let Some(name) = &view.focus {
         let start = kg.find(name);
         if start.is_empty() {
-            return Err(format!("no entity is named {name:?}; try `gleaner query 'SELECT ?l WHERE {{ ?e rdfs:label ?l }}'` for the names"));
+            return Err(format!(
+                "no entity is named {name:?}; try `gleaner query 'SELECT ?l WHERE {{ ?e rdfs:label ?l }}'` for the names"
+            ));
         }
         let mut seen: BTreeSet<NodeIndex> = start.iter().copied().collect();
         let mut q: VecDeque<(NodeIndex, usize)> = start.into_iter().map(|s| (s, 0)).collect();
@@ -86,7 +91,9 @@ fn select(kg: &KnowledgeGraph, view: &View) -> Result<BTreeSet<NodeIndex>, Strin
                 continue;
             }
             let neighbours = g.edges(v).filter(|e| rel_ok(&e.weight().relation)).map(|e| e.target()).chain(
-                g.edges_directed(v, petgraph::Direction::Incoming).filter(|e| rel_ok(&e.weight().relation)).map(|e| e.source()),
+                g.edges_directed(v, petgraph::Direction::Incoming)
+                    .filter(|e| rel_ok(&e.weight().relation))
+                    .map(|e| e.source()),
             );
             for w in neighbours.collect::<Vec<_>>() {
                 if keep.contains(&w) && seen.insert(w) {
@@ -98,7 +105,11 @@ fn select(kg: &KnowledgeGraph, view: &View) -> Result<BTreeSet<NodeIndex>, Strin
     }
     if view.min_degree > 0 {
         keep.retain(|&i| {
-            let deg = g.edges(i).chain(g.edges_directed(i, petgraph::Direction::Incoming)).filter(|e| rel_ok(&e.weight().relation)).count();
+            let deg = g
+                .edges(i)
+                .chain(g.edges_directed(i, petgraph::Direction::Incoming))
+                .filter(|e| rel_ok(&e.weight().relation))
+                .count();
             deg >= view.min_degree
         });
     }
@@ -128,12 +139,26 @@ pub fn render(kg: &KnowledgeGraph, view: &View) -> Result<String, String> {
     for i in &nodes {
         let n = &g[*i];
         let (shape, color) = style(n.etype);
-        let _ = writeln!(o, "  n{} [label={}, shape={shape}, fillcolor=\"{color}\", tooltip={}];", i.index(), quote(&n.label), quote(&n.iri));
+        let _ = writeln!(
+            o,
+            "  n{} [label={}, shape={shape}, fillcolor=\"{color}\", tooltip={}];",
+            i.index(),
+            quote(&n.label),
+            quote(&n.iri)
+        );
     }
     let mut edges: Vec<(String, String, String, usize, usize)> = g
         .edge_references()
         .filter(|e| keep.contains(&e.source()) && keep.contains(&e.target()) && rel_ok(&e.weight().relation))
-        .map(|e| (g[e.source()].iri.clone(), e.weight().relation.clone(), g[e.target()].iri.clone(), e.source().index(), e.target().index()))
+        .map(|e| {
+            (
+                g[e.source()].iri.clone(),
+                e.weight().relation.clone(),
+                g[e.target()].iri.clone(),
+                e.source().index(),
+                e.target().index(),
+            )
+        })
         .collect();
     edges.sort();
     for (_, rel, _, s, t) in &edges {
@@ -150,7 +175,11 @@ pub fn render(kg: &KnowledgeGraph, view: &View) -> Result<String, String> {
     }
     for r in &rels {
         let (color, dashed) = legend_colour(r);
-        let _ = writeln!(o, "    <TR><TD><FONT COLOR=\"{color}\">{r}</FONT></TD><TD><FONT COLOR=\"{color}\">{}</FONT></TD></TR>", if dashed { "- - -&gt;" } else { "——&gt;" });
+        let _ = writeln!(
+            o,
+            "    <TR><TD><FONT COLOR=\"{color}\">{r}</FONT></TD><TD><FONT COLOR=\"{color}\">{}</FONT></TD></TR>",
+            if dashed { "- - -&gt;" } else { "——&gt;" }
+        );
     }
     o.push_str("  </TABLE>>];\n}\n");
     Ok(o)

@@ -52,7 +52,10 @@ pub struct Simple {
 
 impl Simple {
     pub fn new(n: usize, edges: impl IntoIterator<Item = (usize, usize)>) -> Simple {
-        let mut s = Simple { out: vec![BTreeSet::new(); n], inc: vec![BTreeSet::new(); n] };
+        let mut s = Simple {
+            out: vec![BTreeSet::new(); n],
+            inc: vec![BTreeSet::new(); n],
+        };
         for (u, v) in edges {
             if u != v {
                 s.out[u].insert(v);
@@ -82,11 +85,10 @@ impl Simple {
             let dangling: f64 = (0..n).filter(|&u| self.out[u].is_empty()).map(|u| r[u]).sum();
             let base = (1.0 - damping) / nf + damping * dangling / nf;
             let mut next = vec![base; n];
-            for u in 0..n {
-                let d = self.out[u].len();
-                if d > 0 {
-                    let share = damping * r[u] / d as f64;
-                    for &v in &self.out[u] {
+            for (out, &ru) in self.out.iter().zip(&r) {
+                if !out.is_empty() {
+                    let share = damping * ru / out.len() as f64;
+                    for &v in out {
                         next[v] += share;
                     }
                 }
@@ -198,18 +200,31 @@ fn round(x: f64) -> f64 {
 pub fn compute(kg: &KnowledgeGraph, top: usize) -> Stats {
     let g = &kg.graph;
     let n = g.node_count();
-    let simple = Simple::new(n, g.edge_indices().map(|e| {
-        let (a, b) = g.edge_endpoints(e).expect("edge");
-        (a.index(), b.index())
-    }));
+    let simple = Simple::new(
+        n,
+        g.edge_indices().map(|e| {
+            let (a, b) = g.edge_endpoints(e).expect("edge");
+            (a.index(), b.index())
+        }),
+    );
     let ranked = |values: &[f64]| -> Vec<Ranked> {
         let mut idx: Vec<usize> = (0..n).collect();
-        idx.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(g[petgraph::graph::NodeIndex::new(a)].iri.cmp(&g[petgraph::graph::NodeIndex::new(b)].iri)));
+        idx.sort_by(|&a, &b| {
+            values[b].total_cmp(&values[a]).then(
+                g[petgraph::graph::NodeIndex::new(a)]
+                    .iri
+                    .cmp(&g[petgraph::graph::NodeIndex::new(b)].iri),
+            )
+        });
         idx.into_iter()
             .take(top)
             .map(|i| {
                 let node = &g[petgraph::graph::NodeIndex::new(i)];
-                Ranked { label: node.label.clone(), iri: node.iri.clone(), value: round(values[i]) }
+                Ranked {
+                    label: node.label.clone(),
+                    iri: node.iri.clone(),
+                    value: round(values[i]),
+                }
             })
             .collect()
     };
@@ -265,11 +280,23 @@ pub fn render(s: &Stats) -> String {
     kv(&mut o, "density", format!("{:.6}", s.density));
     kv(&mut o, "average degree", format!("{:.3}", s.average_degree));
     kv(&mut o, "weak components", s.components.to_string());
-    kv(&mut o, "largest components", s.largest_components.iter().map(usize::to_string).collect::<Vec<_>>().join(", "));
+    kv(
+        &mut o,
+        "largest components",
+        s.largest_components.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
+    );
     kv(&mut o, "diameter (largest)", s.diameter.to_string());
     kv(&mut o, "avg shortest path (largest)", format!("{:.4}", s.average_shortest_path));
     let _ = writeln!(o, "\ndegree distribution (degree: nodes)");
-    let _ = writeln!(o, "  {}", s.degree_distribution.iter().map(|(d, c)| format!("{d}: {c}")).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        o,
+        "  {}",
+        s.degree_distribution
+            .iter()
+            .map(|(d, c)| format!("{d}: {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     for (title, list, prec) in [
         ("top by degree", &s.top_degree, 0),
         ("top by in-degree", &s.top_in_degree, 0),
@@ -285,7 +312,11 @@ pub fn render(s: &Stats) -> String {
     }
     let _ = writeln!(o, "\nper document");
     let w = s.per_document.iter().map(|d| d.id.chars().count()).max().unwrap_or(2).max(8);
-    let _ = writeln!(o, "  {:<w$}  {:>8}  {:>9}  {:>10}", "document", "entities", "relations", "quotations");
+    let _ = writeln!(
+        o,
+        "  {:<w$}  {:>8}  {:>9}  {:>10}",
+        "document", "entities", "relations", "quotations"
+    );
     for d in &s.per_document {
         let _ = writeln!(o, "  {:<w$}  {:>8}  {:>9}  {:>10}", d.id, d.entities, d.relations, d.quotations);
     }
@@ -319,7 +350,10 @@ mod tests {
         // 0 -> 1 with 1 dangling (networkx: 0.3508771929824561, 0.6491228070175439).
         close(&Simple::new(2, [(0, 1)]).pagerank(0.85), &[0.350877192982456, 0.649122807017544]);
         // networkx.pagerank(DiGraph([(0,1),(1,2),(2,0),(0,2)]))
-        close(&Simple::new(3, [(0, 1), (1, 2), (2, 0), (0, 2)]).pagerank(0.85), &[0.387789711701529, 0.214810627473150, 0.397399660825321]);
+        close(
+            &Simple::new(3, [(0, 1), (1, 2), (2, 0), (0, 2)]).pagerank(0.85),
+            &[0.387789711701529, 0.214810627473150, 0.397399660825321],
+        );
     }
 
     #[test]
