@@ -189,26 +189,10 @@ fn dot_views_render_with_graphviz() {
 
 #[test]
 fn dot_escapes_quotes_backslashes_and_scripts() {
-    let dir = TempDir::new().unwrap();
-    let rules = dir.path().join("rules");
-    std::fs::create_dir(&rules).unwrap();
-    fixture(
-        &rules,
-        "odd.toml",
-        "[[entity]]\ntype = \"Organization\"\nname = 'Лига \"Свобода\" \\ Ltd'\naliases = [\"Svoboda League\"]\n".as_bytes(),
+    let dir = build_with_rules(
+        "[[entity]]\ntype = \"Organization\"\nname = 'Лига \"Свобода\" \\ Ltd'\naliases = [\"Svoboda League\"]\n",
+        "The Svoboda League backed President Vladimir Putin on Monday.",
     );
-    let text = fixture(
-        dir.path(),
-        "t.txt",
-        b"The Svoboda League backed President Vladimir Putin on Monday.",
-    );
-    gleaner()
-        .args(["build", &text, "--quiet", "--store"])
-        .arg(dir.path().join("store"))
-        .arg("--rules")
-        .arg(&rules)
-        .assert()
-        .success();
     let dot = query_dot(&dir);
     assert!(dot.contains(r#"label="Лига \"Свобода\" \\ Ltd""#), "{dot}");
     check_dot(&dot);
@@ -353,6 +337,23 @@ fn provenance_walks_from_fact_to_sentence() {
     assert!(out.contains("announced the creation of a Coordination Council"), "{out}");
 }
 
+/// Builds `text` with the built-in pack plus one user rule file.
+fn build_with_rules(rules_toml: &str, text: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    fixture(&rules, "mine.toml", rules_toml.as_bytes());
+    let text = fixture(dir.path(), "t.txt", text.as_bytes());
+    gleaner()
+        .args(["build", &text, "--quiet", "--store"])
+        .arg(dir.path().join("store"))
+        .arg("--rules")
+        .arg(&rules)
+        .assert()
+        .success();
+    dir
+}
+
 fn fixture(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -457,22 +458,10 @@ fn rule_errors_are_all_reported_with_positions() {
 
 #[test]
 fn user_rules_add_to_the_builtin_pack() {
-    let dir = TempDir::new().unwrap();
-    let rules = dir.path().join("rules");
-    std::fs::create_dir(&rules).unwrap();
-    fixture(
-        &rules,
-        "mine.toml",
-        b"[[entity]]\ntype = \"Organization\"\nname = \"Zorblax Collective\"\naliases = [\"Zorblax\"]\n",
+    let dir = build_with_rules(
+        "[[entity]]\ntype = \"Organization\"\nname = \"Zorblax Collective\"\naliases = [\"Zorblax\"]\n",
+        "Members of Zorblax met President Vladimir Putin.",
     );
-    let text = fixture(dir.path(), "t.txt", b"Members of Zorblax met President Vladimir Putin.");
-    gleaner()
-        .args(["build", &text, "--quiet", "--store"])
-        .arg(dir.path().join("store"))
-        .arg("--rules")
-        .arg(&rules)
-        .assert()
-        .success();
     let out = query(&dir, "SELECT ?l WHERE { ?e rdfs:label ?l } ORDER BY ?l", "csv");
     assert!(out.contains("Zorblax Collective") && out.contains("Vladimir Putin"), "{out}");
 }
