@@ -209,26 +209,35 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
     Ok(summary)
 }
 
-/// `gleaner load`: N-Quads files into the store, replacing the graphs they hold.
+/// `gleaner load`: N-Quads files into the store, replacing the graphs they
+/// hold (bulk-loaded when the store is empty).
 pub fn load(files: &[PathBuf], store_dir: &Path) -> Result<Summary> {
     let started = Instant::now();
     let store = store::open(store_dir)?;
+    let mut bulk = (store::len(&store)? == 0).then(|| store::BulkLoad::new(&store));
     let mut summary = Summary::default();
     for file in files {
         let reader = std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?;
         let mut graphs: std::collections::BTreeMap<String, Vec<oxigraph::model::Quad>> = Default::default();
         for q in RdfParser::from_format(RdfFormat::NQuads).for_reader(std::io::BufReader::new(reader)) {
             let q = q.with_context(|| format!("{}: not valid N-Quads", file.display()))?;
-            graphs
-                .entry(q.graph_name.to_string().trim_matches(['<', '>']).to_string())
-                .or_default()
-                .push(q);
+            let graph = match &q.graph_name {
+                oxigraph::model::GraphName::NamedNode(n) => n.as_str().to_string(),
+                _ => String::new(),
+            };
+            graphs.entry(graph).or_default().push(q);
         }
         let graphs: Vec<(String, Vec<_>)> = graphs.into_iter().collect();
-        summary.documents += graphs.len();
+        summary.documents += graphs.iter().filter(|(g, _)| g != crate::vocab::ENTITIES_GRAPH).count();
         summary.quads += graphs.iter().map(|(_, q)| q.len()).sum::<usize>();
         summary.bytes += std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-        store::replace_graphs(&store, &graphs)?;
+        match &mut bulk {
+            Some(loader) => loader.load(graphs)?,
+            None => store::replace_graphs(&store, &graphs)?,
+        }
+    }
+    if let Some(loader) = bulk {
+        loader.commit()?;
     }
     store.flush()?;
     summary.seconds = started.elapsed().as_secs_f64();
