@@ -25,19 +25,27 @@ fn nn(iri: &str) -> NamedNode {
     NamedNode::new_unchecked(iri)
 }
 
-/// Byte to character offsets of one text.
+/// Byte to character offsets of one text: checkpoints every 256
+/// characters, then a short count, so long non-ASCII texts stay linear.
 struct Chars<'a> {
     text: &'a str,
-    ascii: bool,
+    /// (byte offset, character offset) pairs, increasing; empty for ASCII.
+    marks: Vec<(usize, usize)>,
 }
 
-impl Chars<'_> {
+impl<'a> Chars<'a> {
+    fn new(text: &'a str) -> Self {
+        let marks = if text.is_ascii() { Vec::new() } else { text.char_indices().step_by(256).enumerate().map(|(k, (b, _))| (b, k * 256)).collect() };
+        Chars { text, marks }
+    }
+
     fn at(&self, byte: usize) -> i64 {
-        if self.ascii {
-            byte as i64
-        } else {
-            self.text[..byte].chars().count() as i64
+        if self.marks.is_empty() {
+            return byte as i64;
         }
+        let k = self.marks.partition_point(|&(b, _)| b <= byte) - 1;
+        let (b, c) = self.marks[k];
+        (c + self.text[b..byte].chars().count()) as i64
     }
 }
 
@@ -78,10 +86,7 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
         graph: GraphName::NamedNode(nn(&g)),
         quads: Vec::new(),
     };
-    let chars = Chars {
-        text: &f.doc.text,
-        ascii: f.doc.text.is_ascii(),
-    };
+    let chars = Chars::new(&f.doc.text);
 
     w.iri(&g, RDF_TYPE, SCHEMA_ARTICLE);
     w.lit(&g, SCHEMA_IDENTIFIER, &f.doc.id);
@@ -180,4 +185,19 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
         evidence(&mut w, &node, &q.evidence);
     }
     w.quads
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Chars;
+
+    #[test]
+    fn character_offsets_of_non_ascii_text() {
+        let text = "Łukasz said «nie» ".repeat(100);
+        let chars = Chars::new(&text);
+        for (c, (b, _)) in text.char_indices().enumerate() {
+            assert_eq!(chars.at(b), c as i64);
+        }
+        assert_eq!(chars.at(text.len()), text.chars().count() as i64);
+    }
 }
