@@ -102,7 +102,17 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
                     let rest = &line[j + 1..];
                     rest.chars().next().is_some_and(|n| n.is_ascii_digit())
                 };
-                if d.is_alphanumeric() || sep {
+                // An apostrophe inside a name is part of it (O'Leary, d'Alema),
+                // but not a clitic ('s, 't), which becomes its own token.
+                let inner_apostrophe = matches!(d, '\'' | '\u{2019}') && !digits && {
+                    let mut rest = line[j + d.len_utf8()..].chars();
+                    match (rest.next(), rest.next()) {
+                        (Some('s' | 't'), n) => n.is_some_and(char::is_alphanumeric),
+                        (Some(n), _) => n.is_alphabetic(),
+                        (None, _) => false,
+                    }
+                };
+                if d.is_alphanumeric() || sep || inner_apostrophe {
                     digits &= d.is_ascii_digit() || sep;
                     end = j + d.len_utf8();
                     chars.next();

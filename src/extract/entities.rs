@@ -329,7 +329,10 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         || (len <= 4 && title_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Person);
-    } else if d.pack.is("org_descriptors", prev_word) || (len == 1 && is_acronym(last) && !d.pack.is("not_names", last)) {
+    } else if d.pack.is("org_descriptors", prev_word)
+        || (len == 1 && is_acronym(last) && !d.pack.is("not_names", last))
+        || descriptor_apposition(d, &tokens, sentence_start)
+    {
         run.etype = Some(EntityType::Organization);
     } else if d.pack.is("place_prepositions", prev_word) && !initial && len <= 2 {
         run.etype = Some(EntityType::Place);
@@ -391,6 +394,15 @@ fn same_person(a: &str, b: &str) -> bool {
     la == lb
         && fa.chars().next() == fb.chars().next()
         && strsim::levenshtein(&fa.to_lowercase(), &fb.to_lowercase()) <= 1 + fa.chars().count().min(fb.chars().count()) / 6
+}
+
+/// "The mill, Krivorizhstal, is": a name in commas after an organisation noun.
+fn descriptor_apposition(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize) -> bool {
+    tokens.start >= sentence_start + 2
+        && d.tok(tokens.start - 1) == ","
+        && d.pack.has_word("org_descriptors", d.lower(tokens.start - 2))
+        && tokens.end < d.an.tokens.len()
+        && d.tok(tokens.end) == ","
 }
 
 fn is_acronym(w: &str) -> bool {
