@@ -274,7 +274,7 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         return None;
     };
     let (q, opposition) = modifiers_before(d, ts, first);
-    let qualifier = qualifier_ending(d, q);
+    let qualifier = qualifier_ending(d, q).or_else(|| possessive_qualifier(d, q, first));
     Some(Found {
         person: m.entity,
         title,
@@ -347,6 +347,22 @@ fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
         }
     }
     (q, opposition)
+}
+
+/// "the BBC's political editor X": an organisation or place in the
+/// possessive, up to two lower-case words before the title.
+fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
+    let mut k = q;
+    for _ in 0..2 {
+        if k > first && !d.is_cap(k - 1) && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word && !d.pack.has_word("function_words", d.lower(k - 1)) && !matches!(d.lower(k - 1), "'s" | "\u{2019}s") {
+            k -= 1;
+        }
+    }
+    if k > first && matches!(d.lower(k - 1), "'s" | "\u{2019}s") {
+        qualifier_ending(d, k - 1)
+    } else {
+        None
+    }
 }
 
 /// An organisation, place or demonym mention ending at token `end` qualifies a title.

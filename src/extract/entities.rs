@@ -58,11 +58,19 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             && d.sentence_of[r.end] == d.sentence_of[r.start];
         // "Cardiff Bay", "Wales Office": a place or organisation name followed by
         // a head noun is part of a longer name.
-        if glued_next
-            && matches!(d.pack.entries[entry].etype, EntityType::Place | EntityType::Organization)
-            && matches!(role, NameRole::Name | NameRole::Alias)
-            && (d.pack.has_word("place_heads", d.lower(r.end)) || d.pack.has_word("org_heads", d.lower(r.end)))
+        // So is a demonym before an organisation head ("Palestinian Authority").
+        let head_next = glued_next && (d.pack.has_word("place_heads", d.lower(r.end)) || d.pack.has_word("org_heads", d.lower(r.end)));
+        if head_next
+            && ((matches!(d.pack.entries[entry].etype, EntityType::Place | EntityType::Organization)
+                && matches!(role, NameRole::Name | NameRole::Alias))
+                || (role == NameRole::Demonym && d.pack.has_word("org_heads", d.lower(r.end))))
         {
+            continue;
+        }
+        // A group noun written with a capital inside a sentence is part of a
+        // name ("Investors Bank and Trust").
+        let sentence_first = d.an.sentences[d.sentence_of[r.start]].tokens.start;
+        if d.pack.entries[entry].etype == EntityType::Group && d.is_cap(r.start) && r.start > sentence_first && !d.is_mark(r.start - 1) {
             continue;
         }
         if d.pack.entries[entry].etype != EntityType::Group
@@ -262,7 +270,12 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
         && !d.pack.is("honorifics_male", w)
         && !d.pack.is("honorifics_female", w)
         && !d.pack.is("honorifics", w)
-        && (d.title_from[i].is_none() || after_honorific(d, i))
+        && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i))
+}
+
+/// Is token `i` the second or later word of a title ("Attorney General")?
+fn inside_title(d: &Doc<'_>, i: usize) -> bool {
+    (i.saturating_sub(d.pack.max_title_words)..i).any(|j| d.title_from[j].is_some_and(|(end, _)| end > i))
 }
 
 /// "Ms King": a title word after an honorific is a name.
