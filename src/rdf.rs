@@ -35,7 +35,15 @@ struct Chars<'a> {
 
 impl<'a> Chars<'a> {
     fn new(text: &'a str) -> Self {
-        let marks = if text.is_ascii() { Vec::new() } else { text.char_indices().step_by(256).enumerate().map(|(k, (b, _))| (b, k * 256)).collect() };
+        let marks = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .step_by(256)
+                .enumerate()
+                .map(|(k, (b, _))| (b, k * 256))
+                .collect()
+        };
         Chars { text, marks }
     }
 

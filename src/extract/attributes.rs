@@ -354,7 +354,12 @@ fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
 fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
     let mut k = q;
     for _ in 0..2 {
-        if k > first && !d.is_cap(k - 1) && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word && !d.pack.has_word("function_words", d.lower(k - 1)) && !matches!(d.lower(k - 1), "'s" | "\u{2019}s") {
+        if k > first
+            && !d.is_cap(k - 1)
+            && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word
+            && !d.pack.has_word("function_words", d.lower(k - 1))
+            && !matches!(d.lower(k - 1), "'s" | "\u{2019}s")
+        {
             k -= 1;
         }
     }

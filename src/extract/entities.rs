@@ -130,8 +130,9 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     end += 1;
                 } else if end + 1 < range.end
                     && !covered[end + 1]
-                    && name_word(d, end + 1)
                     && (d.pack.has_word("connectors", d.lower(end)) || (d.tok(end) == "-" && glued(d, end)))
+                    // After a connector a title word is part of the name ("Association of Chief Police Officers").
+                    && (name_word(d, end + 1) || (d.is_cap(end + 1) && !d.pack.has_word("not_names", d.lower(end + 1))))
                 {
                     end += 2;
                 } else {
@@ -345,6 +346,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     } else if d.pack.is("org_descriptors", prev_word)
         || (len == 1 && is_acronym(last) && !d.pack.is("not_names", last))
         || descriptor_apposition(d, &tokens, sentence_start)
+        || (len == 1 && !initial && possessive_title_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Organization);
     } else if d.pack.is("place_prepositions", prev_word) && !initial && len <= 2 {
@@ -407,6 +409,21 @@ fn same_person(a: &str, b: &str) -> bool {
     la == lb
         && fa.chars().next() == fb.chars().next()
         && strsim::levenshtein(&fa.to_lowercase(), &fb.to_lowercase()) <= 1 + fa.chars().count().min(fb.chars().count()) / 6
+}
+
+/// "DaimlerChrysler's chairman": a single unknown name owning a title is an
+/// organisation (a person's surname is resolved before this counts).
+fn possessive_title_follows(d: &Doc<'_>, e: usize) -> bool {
+    let n = d.an.tokens.len();
+    if e + 1 >= n || !matches!(d.lower(e), "'s" | "\u{2019}s") || d.pack.given_names.contains(d.tok(e - 1)) {
+        return false;
+    }
+    let j = if e + 2 < n && d.pack.has_word("title_modifiers", d.lower(e + 1)) {
+        e + 2
+    } else {
+        e + 1
+    };
+    d.title_from[j].is_some_and(|(_, t)| t.relation.is_some())
 }
 
 /// "The mill, Krivorizhstal, is": a name in commas after an organisation noun.
