@@ -9,7 +9,7 @@ use crate::source::{Inputs, SourceError};
 use crate::{extract, rdf, store};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::io::{RdfFormat, RdfParser};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -191,11 +191,9 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
     let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
     let nquads = |f: &DocFacts| -> Result<(usize, Vec<u8>)> {
         let quads = rdf::document_quads(f);
-        let mut w = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(Vec::with_capacity(quads.len() * 150));
-        for q in &quads {
-            w.serialize_quad(q)?;
-        }
-        Ok((quads.len(), w.finish()?))
+        let mut bytes = Vec::with_capacity(quads.len() * 150);
+        rdf::write_nquads(&quads, &mut bytes);
+        Ok((quads.len(), bytes))
     };
     run(inputs, pack, jobs, progress, &mut summary, nquads, |batch, summary| {
         for (f, bytes) in batch {
