@@ -195,47 +195,6 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
     w.quads
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nquads_writer_matches_oxigraph() {
-        let g = GraphName::NamedNode(nn("https://w3id.org/gleaner/doc/x"));
-        let s = NamedOrBlankNode::NamedNode(nn("https://w3id.org/gleaner/id/person/a"));
-        let quads = vec![
-            Quad::new(
-                s.clone(),
-                nn(RDFS_LABEL),
-                Literal::new_simple_literal("say \"hi\"\\ now\nthen\r Лука"),
-                g.clone(),
-            ),
-            Quad::new(s.clone(), nn(GL_AGE), Literal::from(65i64), g.clone()),
-            Quad::new(s, nn(RDF_TYPE), nn(SCHEMA_PERSON), g),
-        ];
-        let mut ours = Vec::new();
-        write_nquads(&quads, &mut ours);
-        let mut theirs = oxigraph::io::RdfSerializer::from_format(oxigraph::io::RdfFormat::NQuads).for_writer(Vec::new());
-        for q in &quads {
-            theirs.serialize_quad(q).unwrap();
-        }
-        assert_eq!(
-            String::from_utf8(ours).unwrap(),
-            String::from_utf8(theirs.finish().unwrap()).unwrap()
-        );
-    }
-
-    #[test]
-    fn character_offsets_of_non_ascii_text() {
-        let text = "Łukasz said «nie» ".repeat(100);
-        let chars = Chars::new(&text);
-        for (c, (b, _)) in text.char_indices().enumerate() {
-            assert_eq!(chars.at(b), c as i64);
-        }
-        assert_eq!(chars.at(text.len()), text.chars().count() as i64);
-    }
-}
-
 /// Appends quads as N-Quads (canonical form: IRIs as given, literals with
 /// `"`, `\\`, newline and carriage return escaped). Written by hand because
 /// it is on the hot path of `gleaner extract`; the integration tests parse
@@ -288,4 +247,45 @@ fn iri_bytes(iri: &str, out: &mut Vec<u8>) {
     out.push(b'<');
     out.extend_from_slice(iri.as_bytes());
     out.push(b'>');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nquads_writer_matches_oxigraph() {
+        let g = GraphName::NamedNode(nn("https://w3id.org/gleaner/doc/x"));
+        let s = NamedOrBlankNode::NamedNode(nn("https://w3id.org/gleaner/id/person/a"));
+        let quads = vec![
+            Quad::new(
+                s.clone(),
+                nn(RDFS_LABEL),
+                Literal::new_simple_literal("say \"hi\"\\ now\nthen\r Лука"),
+                g.clone(),
+            ),
+            Quad::new(s.clone(), nn(GL_AGE), Literal::from(65i64), g.clone()),
+            Quad::new(s, nn(RDF_TYPE), nn(SCHEMA_PERSON), g),
+        ];
+        let mut ours = Vec::new();
+        write_nquads(&quads, &mut ours);
+        let mut theirs = oxigraph::io::RdfSerializer::from_format(oxigraph::io::RdfFormat::NQuads).for_writer(Vec::new());
+        for q in &quads {
+            theirs.serialize_quad(q).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs.finish().unwrap()).unwrap()
+        );
+    }
+
+    #[test]
+    fn character_offsets_of_non_ascii_text() {
+        let text = "Łukasz said «nie» ".repeat(100);
+        let chars = Chars::new(&text);
+        for (c, (b, _)) in text.char_indices().enumerate() {
+            assert_eq!(chars.at(b), c as i64);
+        }
+        assert_eq!(chars.at(text.len()), text.chars().count() as i64);
+    }
 }
