@@ -175,7 +175,3 @@ pub fn query(store: &Store, sparql: &str) -> Result<QueryResults<'static>> {
 pub fn len(store: &Store) -> Result<usize> {
     Ok(store.len()?)
 }
-
-pub fn contains_graph(store: &Store, name: &str) -> Result<bool> {
-    Ok(store.contains_named_graph(NamedNodeRef::new_unchecked(name))?)
-}
