@@ -315,6 +315,10 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
             continue;
         }
         let w = d.lower(j);
+        if matches!(w, "'s" | "\u{2019}s" | "'" | "\u{2019}") && qualifier.is_some() {
+            j += 1;
+            continue;
+        }
         if d.an.tokens[j].kind != crate::text::TokenKind::Word
             || (d.is_cap(j) && !d.pack.has_word("title_modifiers", w))
             || d.pack.has_word("function_words", w)
@@ -349,8 +353,8 @@ fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
     (q, opposition)
 }
 
-/// "the BBC's political editor X": an organisation or place in the
-/// possessive, up to two lower-case words before the title.
+/// An organisation or place up to two lower-case words before a title,
+/// possibly in the possessive.
 fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
     let mut k = q;
     for _ in 0..2 {
@@ -363,8 +367,12 @@ fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
             k -= 1;
         }
     }
-    if k > first && matches!(d.lower(k - 1), "'s" | "\u{2019}s") {
+    // "the BBC's political editor X", "Conservative family spokeswoman X",
+    // "the Association of Chief Police Officers' spokesman".
+    if k > first && matches!(d.lower(k - 1), "'s" | "\u{2019}s" | "'" | "\u{2019}") {
         qualifier_ending(d, k - 1)
+    } else if k < q {
+        qualifier_ending(d, k)
     } else {
         None
     }

@@ -371,7 +371,9 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
     let si = d.sentence_of[e - 1];
     let mut j = e;
     match d.lower(j) {
-        "," | "-" | "\u{2013}" | "is" | "was" => j += 1,
+        // A dash, not a hyphen: "Kahn - a historian", not "Mid-Bedfordshire MP".
+        "-" | "\u{2013}" if d.an.tokens[j].start > d.an.tokens[j - 1].end => j += 1,
+        "," | "is" | "was" => j += 1,
         _ => return false,
     }
     if j < n && matches!(d.lower(j), "a" | "an" | "the") {
@@ -381,13 +383,9 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
         if j >= n || d.sentence_of[j] != si {
             return false;
         }
-        if (1..=d.pack.max_title_words).any(|len| {
-            j + len <= n
-                && d.pack
-                    .titles
-                    .contains_key(&(j..j + len).map(|t| d.lower(t)).collect::<Vec<_>>().join(" "))
-        }) {
-            return true;
+        if let Some((end, _)) = d.title_from[j] {
+            // "However, Labour MP Karen Buck": a title followed by a name is that name's.
+            return end >= n || !d.is_cap(end);
         }
         let t = d.an.tokens[j];
         if (t.kind == TokenKind::Punct && d.tok(j) != "-") || d.pack.has_word("function_words", d.lower(j)) {
