@@ -230,7 +230,7 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
     let m = &d.mentions[mi];
     let si = d.sentence_of[m.tokens.start];
     let mut p = m.tokens.start;
-    while p > first && is_honorific(d, p - 1) {
+    while p > first && d.is_honorific(p - 1) {
         p -= 1;
     }
     let mut complement = None;
@@ -386,13 +386,6 @@ fn qualifier_ending(d: &Doc<'_>, end: usize) -> Option<usize> {
 
 fn mention_start(d: &Doc<'_>, end: usize) -> usize {
     d.mention_ending(end).map_or(end, |i| d.mentions[i].tokens.start)
-}
-
-fn is_honorific(d: &Doc<'_>, i: usize) -> bool {
-    let w = d.lower(i);
-    ["honorifics", "honorifics_male", "honorifics_female"]
-        .iter()
-        .any(|c| d.pack.has_word(c, w))
 }
 
 fn collapse(s: &str) -> String {

@@ -218,11 +218,7 @@ fn pronouns(d: &mut Doc<'_>) {
 fn speaks(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> bool {
     let after = tokens.end < d.an.tokens.len() && d.pack.has_word("speech", d.lower(tokens.end));
     let mut b = tokens.start;
-    while b > 0
-        && ["honorifics", "honorifics_male", "honorifics_female"]
-            .iter()
-            .any(|c| d.pack.has_word(c, d.lower(b - 1)))
-    {
+    while b > 0 && d.is_honorific(b - 1) {
         b -= 1;
     }
     let before = b > 0 && d.pack.has_word("speech", d.lower(b - 1)) && d.sentence_of[b - 1] == d.sentence_of[tokens.start];

@@ -281,10 +281,7 @@ fn inside_title(d: &Doc<'_>, i: usize) -> bool {
 
 /// "Ms King": a title word after an honorific is a name.
 fn after_honorific(d: &Doc<'_>, i: usize) -> bool {
-    i > 0
-        && ["honorifics", "honorifics_male", "honorifics_female"]
-            .iter()
-            .any(|c| d.pack.is(c, d.tok(i - 1)))
+    i > 0 && d.is_honorific(i - 1)
 }
 
 fn glued_after(d: &Doc<'_>, i: usize) -> bool {

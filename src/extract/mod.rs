@@ -230,12 +230,16 @@ impl<'a> Doc<'a> {
         (words, classes)
     }
 
-    fn honorific_before_person(&self, i: usize) -> bool {
+    /// Is token `i` an honorific (Mr, Ms, Sir, Dr)?
+    pub fn is_honorific(&self, i: usize) -> bool {
         let w = self.lower(i);
         ["honorifics", "honorifics_male", "honorifics_female"]
             .iter()
             .any(|c| self.pack.has_word(c, w))
-            && self.mention_at(i + 1).is_some_and(|m| self.mentions[m].etype == EntityType::Person)
+    }
+
+    fn honorific_before_person(&self, i: usize) -> bool {
+        self.is_honorific(i) && self.mention_at(i + 1).is_some_and(|m| self.mentions[m].etype == EntityType::Person)
     }
 
     /// Rebuilds the token → mention indexes after mentions changed.
