@@ -191,7 +191,7 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
     let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
     let nquads = |f: &DocFacts| -> Result<(usize, Vec<u8>)> {
         let quads = rdf::document_quads(f);
-        let mut bytes = Vec::with_capacity(quads.len() * 150);
+        let mut bytes = Vec::with_capacity(quads.len() * 256);
         rdf::write_nquads(&quads, &mut bytes);
         Ok((quads.len(), bytes))
     };
