@@ -21,7 +21,8 @@ pub(super) fn resolve(d: &mut Doc<'_>) {
 
 fn main_places(d: &mut Doc<'_>) {
     let pack = d.pack;
-    let mut score: HashMap<usize, (usize, usize)> = HashMap::default(); // entry -> (count, first token)
+    // entry -> (mentions of the country or its places, named directly?, first token)
+    let mut score: HashMap<usize, (usize, bool, usize)> = HashMap::default();
     let country_of = |entry: usize| -> Option<usize> {
         let e = &pack.entries[entry];
         if e.etype != EntityType::Place {
@@ -34,14 +35,19 @@ fn main_places(d: &mut Doc<'_>) {
         (pack.entries[c].kind.as_deref() == Some("country")).then_some(c)
     };
     for m in &d.mentions {
-        if let Some(c) = d.entities[m.entity].entry.and_then(country_of) {
-            let s = score.entry(c).or_insert((0, m.tokens.start));
+        let Some(entry) = d.entities[m.entity].entry else { continue };
+        if let Some(c) = country_of(entry) {
+            let s = score.entry(c).or_insert((0, false, m.tokens.start));
             s.0 += 1;
+            s.1 |= c == entry;
         }
     }
+    // Only a country the text names (or whose demonym it uses) can be the
+    // main country: "London" alone does not make a story about England.
     let best = score
         .iter()
-        .max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first)))
+        .filter(|(_, (_, direct, _))| *direct)
+        .max_by_key(|(_, (n, _, first))| (*n, std::cmp::Reverse(*first)))
         .map(|(&e, _)| e);
     if let Some(entry) = best {
         d.main_country = Some(d.entity_for_entry(entry));

@@ -106,6 +106,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
 
     // Capitalised runs over what the gazetteers left.
     let mut runs = Vec::new();
+    let mut absorbed = Vec::new();
     for s in 0..d.an.sentences.len() {
         let range = d.an.sentences[s].tokens.clone();
         let mut i = range.start;
@@ -135,6 +136,11 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     && (name_word(d, end + 1) || (d.is_cap(end + 1) && !d.pack.has_word("not_names", d.lower(end + 1))))
                 {
                     end += 2;
+                } else if let Some(place) = place_after_of(d, start..end, range.end, &covered) {
+                    // "Bank of England", "Standards Board of England": the place is part of the name.
+                    end = d.mentions[place].tokens.end;
+                    absorbed.push(place);
+                    break;
                 } else {
                     break;
                 }
@@ -142,6 +148,14 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             runs.push(classify(d, start..end, range.start));
             i = end;
         }
+    }
+
+    if !absorbed.is_empty() {
+        let mut i = 0;
+        d.mentions.retain(|_| {
+            i += 1;
+            !absorbed.contains(&(i - 1))
+        });
     }
 
     // Persons with a full name anchor the surnames.
@@ -272,6 +286,21 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
         && !d.pack.is("honorifics_female", w)
         && !d.pack.is("honorifics", w)
         && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i))
+}
+
+/// The curated place mention after "of" that ends an organisation name
+/// ("Board" + "of" + "England"), if any.
+fn place_after_of(d: &Doc<'_>, run: Range<usize>, sentence_end: usize, covered: &[bool]) -> Option<usize> {
+    let end = run.end;
+    if run.len() < 1 || end + 1 >= sentence_end || d.lower(end) != "of" || !covered[end + 1] {
+        return None;
+    }
+    if !d.pack.has_word("org_heads", d.lower(end - 1)) {
+        return None;
+    }
+    d.mentions
+        .iter()
+        .position(|m| m.tokens.start == end + 1 && m.etype == EntityType::Place && !m.demonym)
 }
 
 /// Is token `i` the second or later word of a title ("Attorney General")?

@@ -20,7 +20,7 @@ const MIN_WORDS: usize = 4;
 
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut quotes = Vec::new();
-    let mut prev: Option<(usize, Option<usize>)> = None; // (paragraph, speaker)
+    let mut prev: Option<(usize, Option<usize>, bool)> = None; // (paragraph, speaker, attributed)
     let nsent = d.an.sentences.len();
     let mut s = 0;
     while s < nsent {
@@ -49,14 +49,16 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             let (speaker, rule) = match attribute(d, &inner, tokens.end) {
                 Some((sp, rule)) => (sp, rule),
                 None => match prev {
-                    Some((p, sp)) if para - p <= 1 && sp.is_some() => (sp, "quote:continued"),
-                    _ => match reported_before(d, sentence, s) {
+                    Some((p, sp, known)) if para - p <= 1 && known => (sp, "quote:continued"),
+                    _ => match reported_before(d, sentence, s, inner.start) {
                         Some(sp) => (Some(sp), "quote:after-reported-speech"),
                         None => (None, "quote:unattributed"),
                     },
                 },
             };
-            prev = Some((para, speaker));
+            // Later quotes continue this one's speaker, named or not, unless
+            // nobody was seen speaking it.
+            prev = Some((para, speaker, rule != "quote:unattributed"));
             quotes.push(LocalQuote {
                 text,
                 speaker,
@@ -129,9 +131,12 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
 }
 
 /// A quote opening a sentence right after reported speech ("X said
-/// prosecutors had drawn up a list. "We will …"") is X's.
-fn reported_before(d: &Doc<'_>, sentence: usize, para_first: usize) -> Option<usize> {
-    if sentence == 0 || sentence <= para_first {
+/// prosecutors had drawn up a list. "We will …"") is X's; so is a quote
+/// opening the paragraph after "X criticised the rivalry on GMTV."
+fn reported_before(d: &Doc<'_>, sentence: usize, para_first: usize, inner_start: usize) -> Option<usize> {
+    // Across a paragraph break only when the quote opens its paragraph.
+    let opens_paragraph = inner_start == d.an.sentences[para_first].tokens.start + 1;
+    if sentence == 0 || (sentence <= para_first && !opens_paragraph) {
         return None;
     }
     let prev = &d.an.sentences[sentence - 1];

@@ -91,7 +91,7 @@ fn containment(d: &mut Doc<'_>) {
         let Some(o) = d.entities.iter().position(|e| e.entry == Some(outer)) else {
             continue;
         };
-        if !d.mentions.iter().any(|x| x.entity == o && !x.demonym) {
+        if !d.mentions.iter().any(|x| x.entity == o && !x.demonym && !x.pronoun) {
             continue;
         }
         let si = d.sentence_of[m.tokens.start];
