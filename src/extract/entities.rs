@@ -292,7 +292,7 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
 /// ("Board" + "of" + "England"), if any.
 fn place_after_of(d: &Doc<'_>, run: Range<usize>, sentence_end: usize, covered: &[bool]) -> Option<usize> {
     let end = run.end;
-    if run.len() < 1 || end + 1 >= sentence_end || d.lower(end) != "of" || !covered[end + 1] {
+    if run.is_empty() || end + 1 >= sentence_end || d.lower(end) != "of" || !covered[end + 1] {
         return None;
     }
     if !d.pack.has_word("org_heads", d.lower(end - 1)) {
