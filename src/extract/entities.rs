@@ -136,6 +136,14 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     && (name_word(d, end + 1) || (d.is_cap(end + 1) && !d.pack.has_word("not_names", d.lower(end + 1))))
                 {
                     end += 2;
+                } else if end + 2 < range.end
+                    && !covered[end + 2]
+                    && matches!(d.lower(end), "of" | "for")
+                    && d.lower(end + 1) == "the"
+                    && name_word(d, end + 2)
+                {
+                    // "Department of the Environment".
+                    end += 3;
                 } else if let Some(place) = place_after_of(d, start..end, range.end, &covered) {
                     // "Bank of England", "Standards Board of England": the place is part of the name.
                     end = d.mentions[place].tokens.end;
