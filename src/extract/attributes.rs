@@ -1,9 +1,8 @@
 //! Attributes of persons and the relations their titles imply.
 //!
-//! Titles come before a name ("Catholic priest Yury Sanko", "Tory leader
-//! Michael Howard", "the Belarusian ambassador to Slovakia, Igor
-//! Leshchenya") or after it in apposition ("Oleg Gordievsky, a senior KGB
-//! officer"). The organisation, place or demonym qualifying a title gives the
+//! Titles come before a name ("Catholic priest Jan Novak", "Tory leader
+//! Anna Smith", "the Polish ambassador to Slovakia, Jan Novak") or after it
+//! in apposition ("Jan Novak, a senior KGB officer"). The organisation, place or demonym qualifying a title gives the
 //! title's relation (leaderOf, affiliatedWith, memberOf, as the rule pack
 //! says); a head-of-state title with no qualifier leads the person's curated
 //! country or else the document's main country. Ages come from "N-year-old"

@@ -24,7 +24,7 @@ pub(crate) struct Mention {
     pub tokens: Range<usize>,
     pub etype: EntityType,
     pub entity: usize,
-    /// A demonym or people name ("Belarusian", "Belarusians"): evidence of a
+    /// A demonym or people name ("Polish", "Poles"): evidence of a
     /// place, not a mention of it as an actor.
     pub demonym: bool,
     /// A pronoun or description resolved to an entity ("he", "the 65-year-old strongman").
