@@ -74,9 +74,8 @@ impl Iterator for Inputs {
             let name = path.display().to_string();
             if name == "-" {
                 match read_stdin() {
-                    Ok(Some(doc)) => return Some(Ok(doc)),
-                    Ok(None) => {
-                        let reader = Box::new(io::Cursor::new(STDIN_BUF.with(|b| b.take())));
+                    Ok(Stdin::Article(doc)) => return Some(Ok(doc)),
+                    Ok(Stdin::JsonLines(reader)) => {
                         self.current = Some(JsonLines::new("<stdin>".into(), reader));
                         continue;
                     }
@@ -112,26 +111,41 @@ impl Iterator for Inputs {
     }
 }
 
-thread_local! {
-    static STDIN_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+enum Stdin {
+    Article(Document),
+    /// Streamed line by line, like a `.jsonl` file.
+    JsonLines(Box<dyn BufRead>),
 }
 
-/// Reads standard input: one article, or JSON Lines when it starts with `{`.
-/// Returns `None` when it is JSON Lines (kept in `STDIN_BUF` for the reader).
-fn read_stdin() -> Result<Option<Document>, SourceError> {
+/// Standard input: JSON Lines when its first non-blank byte is `{` (read
+/// as a stream), else one article.
+fn read_stdin() -> Result<Stdin, SourceError> {
     let path = "<stdin>".to_string();
-    let mut bytes = Vec::new();
-    io::stdin().lock().read_to_end(&mut bytes).map_err(|source| SourceError::Io {
+    let io_err = |source| SourceError::Io {
         path: path.clone(),
         source,
-    })?;
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'{') {
-        STDIN_BUF.with(|b| b.set(bytes));
-        return Ok(None);
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, io::stdin());
+    let first = loop {
+        let buf = reader.fill_buf().map_err(io_err)?;
+        if buf.is_empty() {
+            break None;
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => break Some(buf[i]),
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    };
+    if first == Some(b'{') {
+        return Ok(Stdin::JsonLines(Box::new(reader)));
     }
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(io_err)?;
     let text = decode(&path, bytes)?;
-    Ok(Some(Document {
+    Ok(Stdin::Article(Document {
         id: "stdin".into(),
         text,
         ..Document::default()

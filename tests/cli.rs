@@ -434,6 +434,21 @@ fn standard_input_is_an_article() {
 }
 
 #[test]
+fn standard_input_can_be_json_lines() {
+    let dir = TempDir::new().unwrap();
+    gleaner()
+        .args(["build", "-", "--quiet", "--store"])
+        .arg(dir.path().join("store"))
+        .write_stdin(
+            "\n{\"id\": \"s1\", \"text\": \"Angela Merkel visited Paris.\"}\n{\"id\": \"s2\", \"text\": \"The EU met in Brussels.\"}\n",
+        )
+        .assert()
+        .success();
+    let ids = query(&dir, "SELECT ?id WHERE { ?d schema:identifier ?id } ORDER BY ?id", "csv");
+    assert_eq!(rows(&ids)[1..], ["s1", "s2"]);
+}
+
+#[test]
 fn rule_errors_are_all_reported_with_positions() {
     let dir = TempDir::new().unwrap();
     fixture(dir.path(), "a.toml", b"[[entity]]\ntype = \"Planet\"\nname = \"Mars\"\n");
