@@ -11,7 +11,7 @@ use std::path::PathBuf;
     version,
     about = "Turn news articles into a knowledge graph you can query (SPARQL), draw (DOT) and measure",
     after_help = "Examples:
-  gleaner build article.txt                 # into output/store, writes output/graph.ttl
+  gleaner build article.txt                 # into output/store, exports in output/
   gleaner build corpus.jsonl --store kg     # a JSON Lines corpus into ./kg
   gleaner query 'SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name'
   gleaner export --format nquads > graph.nq
@@ -46,7 +46,7 @@ pub enum Command {
 a JSON Lines file ({\"id\",\"title\",\"text\"} per line, optional \"date\", \"url\", \"source\") or - for standard input.
 
 Examples:
-  gleaner build ../shared/gold/belarus-2020-08-16.txt
+  gleaner build tests/data/belarus-2020-08-16.txt
   gleaner build articles/ more.jsonl --store kg --export kg
   cat story.txt | gleaner build - --store kg")]
     Build {
@@ -55,7 +55,7 @@ Examples:
         /// The store folder [default: output/store]
         #[arg(long, value_name = "DIR")]
         store: Option<PathBuf>,
-        /// Write graph.ttl here after the build [default: output/ when --store is not given]
+        /// Write graph.ttl, graph.dot, stats.txt and stats.json here [default: output/ when --store is not given]
         #[arg(long, value_name = "DIR")]
         export: Option<PathBuf>,
         /// Write no export files
