@@ -92,9 +92,16 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
         });
         if let Some(o) = object {
+            // memberOf ranges over organisations: a member for a place
+            // ("the Witney MP") is affiliated with it.
+            let pred = if pred == "memberOf" && d.entities[o].etype == EntityType::Place {
+                "affiliatedWith"
+            } else {
+                pred.as_str()
+            };
             d.relations.push(LocalRelation {
                 subject: f.person,
-                predicate: pred.clone(),
+                predicate: pred.to_string(),
                 object: o,
                 rule: format!("title:{}", f.title.words),
                 span: f.span,

@@ -383,6 +383,13 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         || (len == 1 && !initial && possessive_title_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Organization);
+    } else if prev_word == "for"
+        && prev.is_some_and(|p| {
+            p > sentence_start && title_before(d, p, sentence_start).is_some_and(|(_, t)| t.relation.as_deref() == Some("memberOf"))
+        })
+    {
+        // "MP for Witney", "Senator for Ohio": a constituency.
+        run.etype = Some(EntityType::Place);
     } else if d.pack.is("place_prepositions", prev_word) && !initial && len <= 2 {
         run.etype = Some(EntityType::Place);
         run.weak = true;
