@@ -164,8 +164,8 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                     }
                     qualifier = Some(m.entity);
                     j = m.tokens.end;
-                } else if title_at(d, j, range.end).is_none() && d.pack.has_word("title_modifiers", d.lower(j)) {
-                    opposition |= d.pack.has_word("opposition_words", d.lower(j));
+                } else if title_at(d, j, range.end).is_none() && d.in_list(j, "title_modifiers") {
+                    opposition |= d.in_list(j, "opposition_words");
                     j += 1;
                 } else {
                     break;
@@ -349,7 +349,7 @@ fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
     let mut opposition = false;
     while q > first && qualifier_ending(d, q).is_none() {
         let w = d.lower(q - 1);
-        if d.pack.has_word("title_modifiers", w) || (w == "-" && q >= first + 2 && d.pack.has_word("title_modifiers", d.lower(q - 2))) {
+        if d.pack.has_word("title_modifiers", w) || (w == "-" && q >= first + 2 && d.in_list(q - 2, "title_modifiers")) {
             opposition |= d.pack.has_word("opposition_words", w);
             q -= 1;
         } else {
@@ -367,7 +367,7 @@ fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
         if k > first
             && !d.is_cap(k - 1)
             && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word
-            && !d.pack.has_word("function_words", d.lower(k - 1))
+            && !d.in_list(k - 1, "function_words")
             && !matches!(d.lower(k - 1), "'s" | "\u{2019}s")
         {
             k -= 1;

@@ -222,12 +222,12 @@ fn pronouns(d: &mut Doc<'_>) {
 /// Is the mention at `tokens` the subject of a verb of saying ("X said",
 /// "said Mr X")?
 fn speaks(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> bool {
-    let after = tokens.end < d.an.tokens.len() && d.pack.has_word("speech", d.lower(tokens.end));
+    let after = tokens.end < d.an.tokens.len() && d.in_list(tokens.end, "speech");
     let mut b = tokens.start;
     while b > 0 && d.is_honorific(b - 1) {
         b -= 1;
     }
-    let before = b > 0 && d.pack.has_word("speech", d.lower(b - 1)) && d.sentence_of[b - 1] == d.sentence_of[tokens.start];
+    let before = b > 0 && d.in_list(b - 1, "speech") && d.sentence_of[b - 1] == d.sentence_of[tokens.start];
     after || before
 }
 

@@ -59,11 +59,11 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         // "Cardiff Bay", "Wales Office": a place or organisation name followed by
         // a head noun is part of a longer name.
         // So is a demonym before an organisation head ("Palestinian Authority").
-        let head_next = glued_next && (d.pack.has_word("place_heads", d.lower(r.end)) || d.pack.has_word("org_heads", d.lower(r.end)));
+        let head_next = glued_next && (d.in_list(r.end, "place_heads") || d.in_list(r.end, "org_heads"));
         if head_next
             && ((matches!(d.pack.entries[entry].etype, EntityType::Place | EntityType::Organization)
                 && matches!(role, NameRole::Name | NameRole::Alias))
-                || (role == NameRole::Demonym && d.pack.has_word("org_heads", d.lower(r.end))))
+                || (role == NameRole::Demonym && d.in_list(r.end, "org_heads")))
         {
             continue;
         }
@@ -78,9 +78,9 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             && r.end < n
             && d.is_cap(r.end)
             && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1
-            && !d.pack.has_word("org_heads", d.lower(r.end))
-            && !d.pack.has_word("place_heads", d.lower(r.end))
-            && !d.pack.has_word("not_names", d.lower(r.end))
+            && !d.in_list(r.end, "org_heads")
+            && !d.in_list(r.end, "place_heads")
+            && !d.in_list(r.end, "not_names")
             && !is_title_start(d, r.end)
             && d.pack.entries[entry].etype == EntityType::Person
         {
@@ -125,15 +125,15 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     && !covered[end]
                     && d.is_cap(end)
                     && d.pack.given_names.contains(d.tok(start))
-                    && !d.pack.has_word("not_names", d.lower(end))
+                    && !d.in_list(end, "not_names")
                 {
                     // "Oona King": after a given name, a title word is a surname.
                     end += 1;
                 } else if end + 1 < range.end
                     && !covered[end + 1]
-                    && (d.pack.has_word("connectors", d.lower(end)) || (d.tok(end) == "-" && glued(d, end)))
+                    && (d.in_list(end, "connectors") || (d.tok(end) == "-" && glued(d, end)))
                     // After a connector a title word is part of the name ("Association of Chief Police Officers").
-                    && (name_word(d, end + 1) || (d.is_cap(end + 1) && !d.pack.has_word("not_names", d.lower(end + 1))))
+                    && (name_word(d, end + 1) || (d.is_cap(end + 1) && !d.in_list(end + 1, "not_names")))
                 {
                     end += 2;
                 } else if end + 2 < range.end
@@ -303,7 +303,7 @@ fn place_after_of(d: &Doc<'_>, run: Range<usize>, sentence_end: usize, covered: 
     if run.is_empty() || end + 1 >= sentence_end || d.lower(end) != "of" || !covered[end + 1] {
         return None;
     }
-    if !d.pack.has_word("org_heads", d.lower(end - 1)) {
+    if !d.in_list(end - 1, "org_heads") {
         return None;
     }
     d.mentions
@@ -429,7 +429,7 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
             return end >= n || !d.is_cap(end);
         }
         let t = d.an.tokens[j];
-        if (t.kind == TokenKind::Punct && d.tok(j) != "-") || d.pack.has_word("function_words", d.lower(j)) {
+        if (t.kind == TokenKind::Punct && d.tok(j) != "-") || d.in_list(j, "function_words") {
             return false;
         }
         j += 1;
@@ -457,7 +457,7 @@ fn possessive_title_follows(d: &Doc<'_>, e: usize) -> bool {
     if e + 1 >= n || !matches!(d.lower(e), "'s" | "\u{2019}s") || d.pack.given_names.contains(d.tok(e - 1)) {
         return false;
     }
-    let j = if e + 2 < n && d.pack.has_word("title_modifiers", d.lower(e + 1)) {
+    let j = if e + 2 < n && d.in_list(e + 1, "title_modifiers") {
         e + 2
     } else {
         e + 1
@@ -469,7 +469,7 @@ fn possessive_title_follows(d: &Doc<'_>, e: usize) -> bool {
 fn descriptor_apposition(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize) -> bool {
     tokens.start >= sentence_start + 2
         && d.tok(tokens.start - 1) == ","
-        && d.pack.has_word("org_descriptors", d.lower(tokens.start - 2))
+        && d.in_list(tokens.start - 2, "org_descriptors")
         && tokens.end < d.an.tokens.len()
         && d.tok(tokens.end) == ","
 }

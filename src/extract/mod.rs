@@ -230,6 +230,12 @@ impl<'a> Doc<'a> {
         (words, classes)
     }
 
+    /// Is token `i` in the lexicon list `class`?
+    pub fn in_list(&self, i: usize, class: &str) -> bool {
+        use crate::rules::pattern::Lexicon;
+        self.pack.has(self.pack.class(class), self.syms[i])
+    }
+
     /// Is token `i` an honorific (Mr, Ms, Sir, Dr)?
     pub fn is_honorific(&self, i: usize) -> bool {
         let w = self.lower(i);

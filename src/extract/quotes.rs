@@ -77,7 +77,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
 
 fn title_case(d: &Doc<'_>, r: &Range<usize>) -> bool {
     let words: Vec<usize> = r.clone().filter(|&t| d.an.tokens[t].kind == TokenKind::Word).collect();
-    words.iter().all(|&t| d.is_cap(t) || d.pack.has_word("connectors", d.lower(t)))
+    words.iter().all(|&t| d.is_cap(t) || d.in_list(t, "connectors"))
 }
 
 /// The speaker of the quote `inner`, looking after it then before it.
@@ -150,7 +150,7 @@ fn inside_quote(d: &Doc<'_>, first: usize, k: usize) -> bool {
 }
 
 fn is_speech(d: &Doc<'_>, t: usize) -> bool {
-    d.pack.has_word("speech", d.lower(t))
+    d.in_list(t, "speech")
 }
 
 fn mention_at(d: &Doc<'_>, t: usize) -> Option<usize> {
