@@ -81,8 +81,18 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             opponents.push((f.person, f.span, f.sentence));
         }
         let Some(pred) = &f.title.relation else { continue };
+        // "Deputy Prime Minister X" does not lead: affiliated with what qualifies the title, if anything.
+        let subordinate = f
+            .text
+            .split(|c: char| c.is_whitespace() || c == '-')
+            .any(|w| d.pack.has_word("subordinate_words", &w.to_lowercase()));
+        let pred = if subordinate && pred == "leaderOf" {
+            &"affiliatedWith".to_string()
+        } else {
+            pred
+        };
         let object = f.qualifier.or(f.complement).or_else(|| {
-            if !f.title.head_of_state {
+            if !f.title.head_of_state || subordinate {
                 return None;
             }
             let curated = d.entities[f.person].entry.and_then(|x| d.pack.entries[x].within.clone());

@@ -121,6 +121,9 @@ fn pronouns(d: &mut Doc<'_>) {
     }
     // Persons spoken of outside quotations, in text order: (entity, sentence).
     let mut history: Vec<(usize, usize)> = Vec::new();
+    // The same without possessives whose noun phrase names someone else in
+    // apposition ("His party leader, Michael Howard, argued").
+    let mut subjects: Vec<(usize, usize)> = Vec::new();
     // The person a sentence reports as speaking ("said Mr Clarke", "X said").
     let mut speakers: HashMap<usize, usize> = HashMap::default();
     let mut new = Vec::new();
@@ -131,6 +134,7 @@ fn pronouns(d: &mut Doc<'_>) {
             let m = &d.mentions[mi];
             if m.etype == EntityType::Person && !m.demonym && !d.in_quote(t) {
                 history.push((m.entity, si));
+                subjects.push((m.entity, si));
                 if speaks(d, m.tokens.clone()) {
                     speakers.entry(si).or_insert(m.entity);
                 }
@@ -165,6 +169,7 @@ fn pronouns(d: &mut Doc<'_>) {
                         .get(&ls)
                         .copied()
                         .filter(|&e| fits(e))
+                        .or_else(|| subjects.iter().find(|&&(e, s)| s == ls && fits(e)).map(|&(e, _)| e))
                         .or_else(|| history.iter().find(|&&(e, s)| s == ls && fits(e)).map(|&(e, _)| e))
                 })
             } else {
@@ -172,6 +177,9 @@ fn pronouns(d: &mut Doc<'_>) {
             };
             if let Some(e) = cand {
                 history.push((e, si));
+                if !(d.in_list(t, "pronouns_possessive") && apposition_follows(d, t)) {
+                    subjects.push((e, si));
+                }
                 if speaks(d, t..t + 1) {
                     speakers.entry(si).or_insert(e);
                 }
@@ -217,6 +225,13 @@ fn pronouns(d: &mut Doc<'_>) {
     }
     d.mentions.extend(new);
     d.mentions.sort_by_key(|m| m.tokens.start);
+}
+
+/// Is the possessive at `t` followed by a short noun phrase and a person in
+/// apposition ("his party leader, Michael Howard")?
+fn apposition_follows(d: &Doc<'_>, t: usize) -> bool {
+    let n = d.an.tokens.len();
+    (t + 2..(t + 5).min(n)).any(|k| d.tok(k - 1) == "," && d.mention_at(k).is_some_and(|m| d.mentions[m].etype == EntityType::Person))
 }
 
 /// Is the mention at `tokens` the subject of a verb of saying ("X said",

@@ -157,8 +157,11 @@ impl<'a> Doc<'a> {
             let space_before = tok.start == 0 || d.text[..tok.start].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '[');
             let space_after = d.text[tok.end..].starts_with(|c: char| c.is_whitespace()) || tok.end == d.text.len();
             let opening = mark == "\u{201C}" || (mark == "\"" && (space_before || t == tokens.start) && (space_before || !space_after));
+            // Inside a quote, a straight mark opens a new one only when a
+            // word follows it ("… weeks. "We are"), not a space ("confidence " in").
+            let reopens = opening && (mark == "\u{201C}" || !space_after);
             match open {
-                Some(o) if opening && mark != "\u{201D}" => {
+                Some(o) if reopens => {
                     out.push(o + 1..t);
                     open = Some(t);
                 }

@@ -92,10 +92,22 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
     if t < para_end && t > inner.end {
         if is_speech(d, t) {
             // "said X": the first person of the clause, else its first actor.
-            let clause: Vec<usize> = (t + 1..para_end.min(t + 12))
-                .take_while(|&k| d.an.tokens[k].kind != TokenKind::Punct || d.tok(k) == "-")
-                .filter_map(|k| mention_at(d, k))
-                .collect();
+            let clause_end = |from: usize| {
+                (from..para_end.min(from + 12))
+                    .find(|&k| d.an.tokens[k].kind == TokenKind::Punct && d.tok(k) != "-")
+                    .unwrap_or(para_end.min(from + 12))
+            };
+            let mut end = clause_end(t + 1);
+            // "said the chairman of the committee, Labour MP X": a description, then the name.
+            let described = t + 1 < para_end && matches!(d.lower(t + 1), "the" | "a" | "an");
+            let person_in = |r: std::ops::Range<usize>| {
+                r.into_iter()
+                    .any(|k| mention_at(d, k).is_some_and(|m| d.mentions[m].etype == EntityType::Person))
+            };
+            if described && end < para_end && d.tok(end) == "," && !person_in(t + 1..end) {
+                end = clause_end(end + 1);
+            }
+            let clause: Vec<usize> = (t + 1..end).filter_map(|k| mention_at(d, k)).collect();
             let pick = clause
                 .iter()
                 .find(|&&m| d.mentions[m].etype == EntityType::Person)
