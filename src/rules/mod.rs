@@ -31,7 +31,12 @@ pub struct RuleError {
 
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        if self.line == 0 {
+            // A folder- or file-level error has no position.
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        }
     }
 }
 
@@ -315,7 +320,11 @@ impl RulePack {
                     file: dir.display().to_string(),
                     line: 0,
                     column: 0,
-                    message: e.to_string(),
+                    message: if e.kind() == std::io::ErrorKind::NotFound {
+                        "no such folder; expected a folder of .toml rule files".into()
+                    } else {
+                        e.to_string()
+                    },
                 }),
             }
         }
