@@ -1,7 +1,8 @@
 //! The one place that knows the order of the stages: read documents →
-//! extract facts (in parallel, in batches, order kept) → RDF quads → store
-//! (one transaction per batch) → exports. Also the streaming `extract` and
-//! the `load` of N-Quads files.
+//! extract facts and make their quads (in parallel, in batches, input order
+//! kept) → store (bulk loader into an empty store, else one transaction per
+//! batch). Also the streaming `extract` and the `load` of N-Quads files.
+//! Exports after a build are the commands' business.
 
 use crate::model::DocFacts;
 use crate::rules::RulePack;
