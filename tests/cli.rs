@@ -616,3 +616,60 @@ fn eval_agrees_with_the_reference_scorer() {
         .stdout;
     assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
 }
+
+#[test]
+fn a_killed_build_leaves_a_consistent_store() {
+    let dir = TempDir::new().unwrap();
+    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
+    let jsonl = dir.path().join("many.jsonl");
+    let lines: String = (0..3000)
+        .map(|i| serde_json::json!({"id": format!("d{i}"), "text": text}).to_string() + "\n")
+        .collect();
+    std::fs::write(&jsonl, lines).unwrap();
+    let store = dir.path().join("store");
+    // Into a store that already has a document (one transaction per batch) and into an empty one (bulk load).
+    for existing in [true, false] {
+        let _ = std::fs::remove_dir_all(&store);
+        if existing {
+            gleaner()
+                .current_dir(root())
+                .args(["build", EXAMPLE, "-q", "--store"])
+                .arg(&store)
+                .assert()
+                .success();
+        }
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gleaner"))
+            .args(["build", "-q", "-j", "1", "--store"])
+            .arg(&store)
+            .arg(&jsonl)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        let _ = child.kill();
+        let _ = child.wait();
+        let out = gleaner()
+            .args([
+                "query",
+                "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d schema:identifier ?id }",
+                "--format",
+                "csv",
+                "--store",
+            ])
+            .arg(&store)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let n: usize = rows(&String::from_utf8(out).unwrap())[1].parse().unwrap();
+        let before = usize::from(existing);
+        // Whole batches of 256 documents, or nothing, or everything.
+        assert!(
+            n == before + 3000 || (n - before) % 256 == 0,
+            "{n} documents after a kill (existing: {existing})"
+        );
+        if !existing {
+            assert!(n == 0 || n == 3000, "bulk load is all or nothing, got {n}");
+        }
+    }
+}
