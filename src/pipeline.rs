@@ -152,36 +152,34 @@ fn report(bar: &ProgressBar, summary: &mut Summary, e: SourceError) {
     summary.failures.push(msg);
 }
 
-/// `gleaner build`: documents into the store. Into an empty store, oxigraph's
-/// bulk loader takes everything at once (committed at the end, so an
-/// interrupted build leaves the store empty as it was); into a store that
-/// has documents already, each batch is one transaction that replaces the
-/// documents' graphs.
+/// `gleaner build`: documents into the store. Documents the store does not
+/// hold yet go through oxigraph's bulk loader, committed once at the end
+/// (an interrupted build leaves none of them); a document the store already
+/// holds is replaced in one transaction with the others of its batch.
 pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option<usize>, progress: Progress) -> Result<Summary> {
     let store = store::open(store_dir)?;
     let mut summary = Summary::default();
     let quads = |f: &DocFacts| rdf::document_quads(f);
-    if store::len(&store)? == 0 {
-        let mut loader = store::BulkLoad::new(&store);
-        run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
-            let mut docs = Vec::with_capacity(batch.len());
-            for (f, q) in batch {
-                summary.add(&f, q.len());
-                docs.push((rdf::doc_iri(&f.doc.id), q));
+    let empty = store::len(&store)? == 0;
+    let mut loader = store::BulkLoad::new(&store);
+    run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
+        let mut fresh = Vec::with_capacity(batch.len());
+        let mut replace = Vec::new();
+        for (f, q) in batch {
+            summary.add(&f, q.len());
+            let graph = rdf::doc_iri(&f.doc.id);
+            if !empty && store::contains_graph(&store, &graph)? {
+                replace.push((graph, q));
+            } else {
+                fresh.push((graph, q));
             }
-            loader.load(docs)
-        })?;
-        loader.commit()?;
-    } else {
-        run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
-            let mut graphs = Vec::with_capacity(batch.len());
-            for (f, q) in batch {
-                summary.add(&f, q.len());
-                graphs.push((rdf::doc_iri(&f.doc.id), q));
-            }
-            store::replace_graphs(&store, &graphs)
-        })?;
-    }
+        }
+        if !replace.is_empty() {
+            store::replace_graphs(&store, &replace)?;
+        }
+        loader.load(fresh)
+    })?;
+    loader.commit()?;
     store.flush()?;
     Ok(summary)
 }

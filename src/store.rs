@@ -30,18 +30,20 @@ pub fn open_existing(path: &Path) -> Result<Store> {
 }
 
 /// Writes documents' graphs, each replacing any earlier graph of the same
-/// name; the shared entities graph is only added to.
+/// name in its own transaction; the shared entities graph is only added to.
 pub fn replace_graphs(store: &Store, graphs: &[(String, Vec<Quad>)]) -> Result<()> {
-    let mut tx = store.start_transaction()?;
+    // One transaction per document: RocksDB's indexed write batches get
+    // slow when large, and a document is the unit that must stay whole.
     for (name, quads) in graphs {
+        let mut tx = store.start_transaction()?;
         if name != crate::vocab::ENTITIES_GRAPH {
             tx.remove_named_graph(NamedNodeRef::new_unchecked(name))?;
         }
         for q in quads {
             tx.insert(q);
         }
+        tx.commit()?;
     }
-    tx.commit()?;
     Ok(())
 }
 
@@ -169,6 +171,11 @@ pub fn query(store: &Store, sparql: &str) -> Result<QueryResults<'static>> {
         .map_err(|e| QuerySyntaxError(format!("SPARQL syntax error: {e}")))?;
     prepared.dataset_mut().set_default_graph_as_union();
     Ok(prepared.on_store(store).execute()?)
+}
+
+/// Does the store hold this named graph?
+pub fn contains_graph(store: &Store, name: &str) -> Result<bool> {
+    Ok(store.contains_named_graph(NamedNodeRef::new_unchecked(name))?)
 }
 
 /// Number of quads in the store.
