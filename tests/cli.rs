@@ -73,6 +73,19 @@ fn query(dir: &TempDir, q: &str, format: &str) -> String {
     run_ok(&["query", q, "--format", format], dir)
 }
 
+/// A CSV query against the store at `store`.
+fn query_csv_at(store: &Path, q: &str) -> String {
+    let out = gleaner()
+        .args(["query", q, "--format", "csv", "--store"])
+        .arg(store)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 /// The rows of a CSV result (W3C CSV ends lines with CRLF), header first.
 fn rows(csv: &str) -> Vec<&str> {
     csv.lines().map(|l| l.trim_end_matches('\r')).collect()
@@ -389,21 +402,8 @@ fn bad_inputs_are_named_skipped_and_fail_the_run() {
     ] {
         assert!(err.contains(expect), "expected {expect:?} in\n{err}");
     }
-    let ids = gleaner()
-        .args([
-            "query",
-            "SELECT ?id WHERE { ?d schema:identifier ?id } ORDER BY ?id",
-            "--format",
-            "csv",
-            "--store",
-        ])
-        .arg(&store)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(String::from_utf8(ids).unwrap(), "id\r\n1\r\n3\r\ngood\r\n");
+    let ids = query_csv_at(&store, "SELECT ?id WHERE { ?d schema:identifier ?id } ORDER BY ?id");
+    assert_eq!(ids, "id\r\n1\r\n3\r\ngood\r\n");
 }
 
 #[test]
@@ -647,21 +647,8 @@ fn a_killed_build_leaves_a_consistent_store() {
         std::thread::sleep(std::time::Duration::from_millis(400));
         let _ = child.kill();
         let _ = child.wait();
-        let out = gleaner()
-            .args([
-                "query",
-                "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d schema:identifier ?id }",
-                "--format",
-                "csv",
-                "--store",
-            ])
-            .arg(&store)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let n: usize = rows(&String::from_utf8(out).unwrap())[1].parse().unwrap();
+        let out = query_csv_at(&store, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d schema:identifier ?id }");
+        let n: usize = rows(&out)[1].parse().unwrap();
         let before = usize::from(existing);
         // New documents are bulk-loaded: all of them or none, and the old one stays.
         assert!(

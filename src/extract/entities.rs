@@ -261,9 +261,6 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             pronoun: false,
         });
     }
-    for m in &d.mentions {
-        d.entities[m.entity].mentions += usize::from(!m.demonym);
-    }
     d.mentions.sort_by_key(|m| m.tokens.start);
     // A person's label is the longest name seen for them.
     for e in d.entities.iter_mut() {
@@ -287,12 +284,9 @@ fn glued(d: &Doc<'_>, i: usize) -> bool {
 
 /// A capitalised word that can be part of a name.
 fn name_word(d: &Doc<'_>, i: usize) -> bool {
-    let w = d.tok(i);
     (d.is_cap(i) || (d.an.tokens[i].kind == TokenKind::Number && i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
-        && !d.pack.is("not_names", w)
-        && !d.pack.is("honorifics_male", w)
-        && !d.pack.is("honorifics_female", w)
-        && !d.pack.is("honorifics", w)
+        && !d.in_list(i, "not_names")
+        && !d.is_honorific(i)
         && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i))
 }
 
@@ -347,10 +341,11 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         gender: None,
         kind: None,
     };
-    let last = d.tok(tokens.end - 1);
+    let last = tokens.end - 1;
     let len = tokens.len();
     let prev = (tokens.start > sentence_start).then(|| tokens.start - 1);
     let prev_word = prev.map(|p| d.tok(p)).unwrap_or("");
+    let prev_in = |class: &str| prev.is_some_and(|p| d.in_list(p, class));
     // Sentence-initial, or just after an opening quote or dash.
     let initial =
         prev.is_none() || (prev.is_some_and(|p| d.an.tokens[p].kind == TokenKind::Punct) && !matches!(prev_word, "," | ";" | ":"));
@@ -359,26 +354,26 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         .clone()
         .position(|t| d.lower(t) == "of")
         .filter(|&k| k > 0)
-        .map(|k| d.tok(tokens.start + k - 1));
-    if len >= 2 && (d.pack.is("org_heads", last) || head_before_of.is_some_and(|h| d.pack.is("org_heads", h))) {
+        .map(|k| tokens.start + k - 1);
+    if len >= 2 && (d.in_list(last, "org_heads") || head_before_of.is_some_and(|h| d.in_list(h, "org_heads"))) {
         run.etype = Some(EntityType::Organization);
-    } else if len >= 2 && d.pack.is("place_heads", last) {
+    } else if len >= 2 && d.in_list(last, "place_heads") {
         run.etype = Some(EntityType::Place);
         run.kind = Some("landmark".into());
-    } else if d.pack.is("honorifics_male", prev_word) {
+    } else if prev_in("honorifics_male") {
         run.etype = Some(EntityType::Person);
         run.gender = Some('m');
-    } else if d.pack.is("honorifics_female", prev_word) {
+    } else if prev_in("honorifics_female") {
         run.etype = Some(EntityType::Person);
         run.gender = Some('f');
-    } else if d.pack.is("honorifics", prev_word)
+    } else if prev_in("honorifics")
         || prev.is_some_and(|p| title_before(d, p + 1, sentence_start).is_some())
-        || d.pack.is("person_cues", prev_word)
+        || prev_in("person_cues")
         || (len <= 4 && title_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Person);
-    } else if d.pack.is("org_descriptors", prev_word)
-        || (len == 1 && is_acronym(last) && !d.pack.is("not_names", last))
+    } else if prev_in("org_descriptors")
+        || (len == 1 && is_acronym(d.tok(last)) && !d.in_list(last, "not_names"))
         || descriptor_apposition(d, &tokens, sentence_start)
         || (len == 1 && !initial && possessive_title_follows(d, tokens.end))
     {
@@ -390,13 +385,9 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     {
         // "MP for Witney", "Senator for Ohio": a constituency.
         run.etype = Some(EntityType::Place);
-    } else if d.pack.is("place_prepositions", prev_word) && !initial && len <= 2 {
+    } else if prev_in("place_prepositions") && !initial && len <= 2 {
         run.etype = Some(EntityType::Place);
         run.weak = true;
-    }
-    if run.etype.is_none() && initial && len == 1 {
-        // A sentence-initial word is a name only if seen elsewhere as one.
-        run.weak = false;
     }
     run
 }
@@ -490,7 +481,6 @@ fn new_entity(d: &mut Doc<'_>, etype: EntityType, label: &str, kind: Option<Stri
         entry: None,
         kind,
         gender: None,
-        mentions: 0,
     });
     d.entities.len() - 1
 }

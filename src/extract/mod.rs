@@ -41,7 +41,6 @@ pub(crate) struct Local {
     pub kind: Option<String>,
     /// 'm' or 'f' when known from an honorific or pronoun.
     pub gender: Option<char>,
-    pub mentions: usize,
 }
 
 /// A relation found by a rule, between local entities.
@@ -133,7 +132,6 @@ impl<'a> Doc<'a> {
             entry: Some(entry),
             kind: e.kind.clone(),
             gender: None,
-            mentions: 0,
         });
         self.entities.len() - 1
     }

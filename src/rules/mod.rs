@@ -276,11 +276,6 @@ impl RulePack {
         self.lexicon.get(class).is_some_and(|s| s.contains(word))
     }
 
-    /// Is `word` (any case) in the lexicon list `class`?
-    pub fn is(&self, class: &str, word: &str) -> bool {
-        self.lexicon.get(class).is_some_and(|s| s.contains(&word.to_lowercase()))
-    }
-
     /// The default pack built into the binary.
     pub fn builtin() -> Result<RulePack, RuleErrors> {
         Self::load(true, &[])
