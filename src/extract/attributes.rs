@@ -8,6 +8,7 @@
 //! country or else the document's main country. Ages come from "N-year-old"
 //! in apposition and from "X, N,".
 
+use crate::rules::List;
 use super::coref::age_phrase;
 use super::entities::title_before;
 use super::{Doc, LocalRelation, Mention};
@@ -85,7 +86,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         let subordinate = f
             .text
             .split(|c: char| c.is_whitespace() || c == '-')
-            .any(|w| d.pack.has_word("subordinate_words", &w.to_lowercase()));
+            .any(|w| d.pack.word_in(&w.to_lowercase(), List::SubordinateWords));
         let pred = if subordinate && pred == "leaderOf" {
             &"affiliatedWith".to_string()
         } else {
@@ -174,8 +175,8 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                     }
                     qualifier = Some(m.entity);
                     j = m.tokens.end;
-                } else if title_at(d, j, range.end).is_none() && d.in_list(j, "title_modifiers") {
-                    opposition |= d.in_list(j, "opposition_words");
+                } else if title_at(d, j, range.end).is_none() && d.in_list(j, List::TitleModifiers) {
+                    opposition |= d.in_list(j, List::OppositionWords);
                     j += 1;
                 } else {
                     break;
@@ -336,12 +337,12 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
             continue;
         }
         if d.an.tokens[j].kind != crate::text::TokenKind::Word
-            || (d.is_cap(j) && !d.pack.has_word("title_modifiers", w))
-            || d.pack.has_word("function_words", w)
+            || (d.is_cap(j) && !d.pack.word_in(w, List::TitleModifiers))
+            || d.pack.word_in(w, List::FunctionWords)
         {
             return None;
         }
-        opposition |= d.pack.has_word("opposition_words", w);
+        opposition |= d.pack.word_in(w, List::OppositionWords);
         j += 1;
     }
     None
@@ -359,8 +360,8 @@ fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
     let mut opposition = false;
     while q > first && qualifier_ending(d, q).is_none() {
         let w = d.lower(q - 1);
-        if d.pack.has_word("title_modifiers", w) || (w == "-" && q >= first + 2 && d.in_list(q - 2, "title_modifiers")) {
-            opposition |= d.pack.has_word("opposition_words", w);
+        if d.pack.word_in(w, List::TitleModifiers) || (w == "-" && q >= first + 2 && d.in_list(q - 2, List::TitleModifiers)) {
+            opposition |= d.pack.word_in(w, List::OppositionWords);
             q -= 1;
         } else {
             break;
@@ -377,7 +378,7 @@ fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
         if k > first
             && !d.is_cap(k - 1)
             && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word
-            && !d.in_list(k - 1, "function_words")
+            && !d.in_list(k - 1, List::FunctionWords)
             && !matches!(d.lower(k - 1), "'s" | "\u{2019}s")
         {
             k -= 1;

@@ -5,6 +5,7 @@
 //! 65-year-old strongman") to the person the text last spoke of. A pronoun
 //! with no person in the previous sentences stays unresolved.
 
+use crate::rules::List;
 use super::{Doc, Mention};
 use crate::model::{AttributeValue, EntityType};
 use crate::rules::Anchor;
@@ -147,9 +148,9 @@ fn pronouns(d: &mut Doc<'_>) {
             continue;
         }
         let w = d.lower(t);
-        let gender = if d.pack.has_word("pronouns_male", w) {
+        let gender = if d.pack.word_in(w, List::PronounsMale) {
             Some('m')
-        } else if d.pack.has_word("pronouns_female", w) {
+        } else if d.pack.word_in(w, List::PronounsFemale) {
             Some('f')
         } else {
             None
@@ -161,7 +162,7 @@ fn pronouns(d: &mut Doc<'_>) {
             // A subject pronoun before any person of its sentence continues the
             // topic: the speaker, else the first person, of the last sentence
             // that spoke of one.
-            let initial = d.pack.has_word("pronouns_subject", w) && history.last().is_none_or(|&(_, s)| s != si);
+            let initial = d.pack.word_in(w, List::PronounsSubject) && history.last().is_none_or(|&(_, s)| s != si);
             let cand = if initial {
                 let last_sentence = history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).map(|&(_, s)| s);
                 last_sentence.and_then(|ls| {
@@ -177,7 +178,7 @@ fn pronouns(d: &mut Doc<'_>) {
             };
             if let Some(e) = cand {
                 history.push((e, si));
-                if !(d.in_list(t, "pronouns_possessive") && apposition_follows(d, t)) {
+                if !(d.in_list(t, List::PronounsPossessive) && apposition_follows(d, t)) {
                     subjects.push((e, si));
                 }
                 if speaks(d, t..t + 1) {
@@ -237,12 +238,12 @@ fn apposition_follows(d: &Doc<'_>, t: usize) -> bool {
 /// Is the mention at `tokens` the subject of a verb of saying ("X said",
 /// "said Mr X")?
 fn speaks(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> bool {
-    let after = tokens.end < d.an.tokens.len() && d.in_list(tokens.end, "speech");
+    let after = tokens.end < d.an.tokens.len() && d.in_list(tokens.end, List::Speech);
     let mut b = tokens.start;
     while b > 0 && d.is_honorific(b - 1) {
         b -= 1;
     }
-    let before = b > 0 && d.in_list(b - 1, "speech") && d.sentence_of[b - 1] == d.sentence_of[tokens.start];
+    let before = b > 0 && d.in_list(b - 1, List::Speech) && d.sentence_of[b - 1] == d.sentence_of[tokens.start];
     after || before
 }
 

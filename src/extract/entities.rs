@@ -6,6 +6,7 @@
 //! entities: surnames and honorific forms join the full name, acronyms join
 //! the name they abbreviate.
 
+use crate::rules::List;
 use super::{Doc, Local, Mention};
 use crate::model::EntityType;
 use crate::rules::{NameRole, Title};
@@ -59,11 +60,11 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         // "Cardiff Bay", "Wales Office": a place or organisation name followed by
         // a head noun is part of a longer name.
         // So is a demonym before an organisation head ("Palestinian Authority").
-        let head_next = glued_next && (d.in_list(r.end, "place_heads") || d.in_list(r.end, "org_heads"));
+        let head_next = glued_next && (d.in_list(r.end, List::PlaceHeads) || d.in_list(r.end, List::OrgHeads));
         if head_next
             && ((matches!(d.pack.entries[entry].etype, EntityType::Place | EntityType::Organization)
                 && matches!(role, NameRole::Name | NameRole::Alias))
-                || (role == NameRole::Demonym && d.in_list(r.end, "org_heads")))
+                || (role == NameRole::Demonym && d.in_list(r.end, List::OrgHeads)))
         {
             continue;
         }
@@ -78,9 +79,9 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             && r.end < n
             && d.is_cap(r.end)
             && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1
-            && !d.in_list(r.end, "org_heads")
-            && !d.in_list(r.end, "place_heads")
-            && !d.in_list(r.end, "not_names")
+            && !d.in_list(r.end, List::OrgHeads)
+            && !d.in_list(r.end, List::PlaceHeads)
+            && !d.in_list(r.end, List::NotNames)
             && !is_title_start(d, r.end)
             && d.pack.entries[entry].etype == EntityType::Person
         {
@@ -125,15 +126,15 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     && !covered[end]
                     && d.is_cap(end)
                     && d.pack.given_names.contains(d.tok(start))
-                    && !d.in_list(end, "not_names")
+                    && !d.in_list(end, List::NotNames)
                 {
                     // "Oona King": after a given name, a title word is a surname.
                     end += 1;
                 } else if end + 1 < range.end
                     && !covered[end + 1]
-                    && (d.in_list(end, "connectors") || (d.tok(end) == "-" && glued(d, end)))
+                    && (d.in_list(end, List::Connectors) || (d.tok(end) == "-" && glued(d, end)))
                     // After a connector a title word is part of the name ("Association of Chief Police Officers").
-                    && (name_word(d, end + 1) || (d.is_cap(end + 1) && !d.in_list(end + 1, "not_names")))
+                    && (name_word(d, end + 1) || (d.is_cap(end + 1) && !d.in_list(end + 1, List::NotNames)))
                 {
                     end += 2;
                 } else if end + 2 < range.end
@@ -285,7 +286,7 @@ fn glued(d: &Doc<'_>, i: usize) -> bool {
 /// A capitalised word that can be part of a name.
 fn name_word(d: &Doc<'_>, i: usize) -> bool {
     (d.is_cap(i) || (d.an.tokens[i].kind == TokenKind::Number && i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
-        && !d.in_list(i, "not_names")
+        && !d.in_list(i, List::NotNames)
         && !d.is_honorific(i)
         && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i))
 }
@@ -297,7 +298,7 @@ fn place_after_of(d: &Doc<'_>, run: Range<usize>, sentence_end: usize, covered: 
     if run.is_empty() || end + 1 >= sentence_end || d.lower(end) != "of" || !covered[end + 1] {
         return None;
     }
-    if !d.in_list(end - 1, "org_heads") {
+    if !d.in_list(end - 1, List::OrgHeads) {
         return None;
     }
     d.mentions
@@ -345,7 +346,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     let len = tokens.len();
     let prev = (tokens.start > sentence_start).then(|| tokens.start - 1);
     let prev_word = prev.map(|p| d.tok(p)).unwrap_or("");
-    let prev_in = |class: &str| prev.is_some_and(|p| d.in_list(p, class));
+    let prev_in = |list: List| prev.is_some_and(|p| d.in_list(p, list));
     // Sentence-initial, or just after an opening quote or dash.
     let initial =
         prev.is_none() || (prev.is_some_and(|p| d.an.tokens[p].kind == TokenKind::Punct) && !matches!(prev_word, "," | ";" | ":"));
@@ -355,25 +356,25 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         .position(|t| d.lower(t) == "of")
         .filter(|&k| k > 0)
         .map(|k| tokens.start + k - 1);
-    if len >= 2 && (d.in_list(last, "org_heads") || head_before_of.is_some_and(|h| d.in_list(h, "org_heads"))) {
+    if len >= 2 && (d.in_list(last, List::OrgHeads) || head_before_of.is_some_and(|h| d.in_list(h, List::OrgHeads))) {
         run.etype = Some(EntityType::Organization);
-    } else if len >= 2 && d.in_list(last, "place_heads") {
+    } else if len >= 2 && d.in_list(last, List::PlaceHeads) {
         run.etype = Some(EntityType::Place);
         run.kind = Some("landmark".into());
-    } else if prev_in("honorifics_male") {
+    } else if prev_in(List::HonorificsMale) {
         run.etype = Some(EntityType::Person);
         run.gender = Some('m');
-    } else if prev_in("honorifics_female") {
+    } else if prev_in(List::HonorificsFemale) {
         run.etype = Some(EntityType::Person);
         run.gender = Some('f');
-    } else if prev_in("honorifics")
+    } else if prev_in(List::Honorifics)
         || prev.is_some_and(|p| title_before(d, p + 1, sentence_start).is_some())
-        || prev_in("person_cues")
+        || prev_in(List::PersonCues)
         || (len <= 4 && title_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Person);
-    } else if prev_in("org_descriptors")
-        || (len == 1 && is_acronym(d.tok(last)) && !d.in_list(last, "not_names"))
+    } else if prev_in(List::OrgDescriptors)
+        || (len == 1 && is_acronym(d.tok(last)) && !d.in_list(last, List::NotNames))
         || descriptor_apposition(d, &tokens, sentence_start)
         || (len == 1 && !initial && possessive_title_follows(d, tokens.end))
     {
@@ -385,7 +386,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     {
         // "MP for Witney", "Senator for Ohio": a constituency.
         run.etype = Some(EntityType::Place);
-    } else if prev_in("place_prepositions") && !initial && len <= 2 {
+    } else if prev_in(List::PlacePrepositions) && !initial && len <= 2 {
         run.etype = Some(EntityType::Place);
         run.weak = true;
     }
@@ -420,7 +421,7 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
             return end >= n || !d.is_cap(end);
         }
         let t = d.an.tokens[j];
-        if (t.kind == TokenKind::Punct && d.tok(j) != "-") || d.in_list(j, "function_words") {
+        if (t.kind == TokenKind::Punct && d.tok(j) != "-") || d.in_list(j, List::FunctionWords) {
             return false;
         }
         j += 1;
@@ -448,7 +449,7 @@ fn possessive_title_follows(d: &Doc<'_>, e: usize) -> bool {
     if e + 1 >= n || !matches!(d.lower(e), "'s" | "\u{2019}s") || d.pack.given_names.contains(d.tok(e - 1)) {
         return false;
     }
-    let j = if e + 2 < n && d.in_list(e + 1, "title_modifiers") {
+    let j = if e + 2 < n && d.in_list(e + 1, List::TitleModifiers) {
         e + 2
     } else {
         e + 1
@@ -460,7 +461,7 @@ fn possessive_title_follows(d: &Doc<'_>, e: usize) -> bool {
 fn descriptor_apposition(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize) -> bool {
     tokens.start >= sentence_start + 2
         && d.tok(tokens.start - 1) == ","
-        && d.in_list(tokens.start - 2, "org_descriptors")
+        && d.in_list(tokens.start - 2, List::OrgDescriptors)
         && tokens.end < d.an.tokens.len()
         && d.tok(tokens.end) == ","
 }

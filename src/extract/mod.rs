@@ -13,7 +13,7 @@ mod relations;
 
 use crate::model::*;
 use crate::rules::pattern::Item;
-use crate::rules::RulePack;
+use crate::rules::{List, RulePack};
 use crate::text::{self, Analysis, TokenKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -76,8 +76,10 @@ pub(crate) struct Doc<'a> {
     pub quoted: Vec<Range<usize>>,
     /// Is each token inside a quotation?
     pub in_quote: Vec<bool>,
-    /// Lower-case text and symbol of every token.
-    pub lowers: Vec<String>,
+    /// Lower-case text of every token: `lower_text[lower_end[i-1]..lower_end[i]]`.
+    pub lower_text: String,
+    pub lower_end: Vec<u32>,
+    /// Symbol of every token.
     pub syms: Vec<crate::rules::pattern::Sym>,
     /// The longest title starting at each token: (token after it, title).
     pub title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
@@ -100,7 +102,8 @@ impl<'a> Doc<'a> {
     }
 
     pub fn lower(&self, i: usize) -> &str {
-        &self.lowers[i]
+        let start = if i == 0 { 0 } else { self.lower_end[i - 1] as usize };
+        &self.lower_text[start..self.lower_end[i] as usize]
     }
 
     pub fn is_cap(&self, i: usize) -> bool {
@@ -232,17 +235,15 @@ impl<'a> Doc<'a> {
     }
 
     /// Is token `i` in the lexicon list `class`?
-    pub fn in_list(&self, i: usize, class: &str) -> bool {
-        use crate::rules::pattern::Lexicon;
-        self.pack.has(self.pack.class(class), self.syms[i])
+    pub fn in_list(&self, i: usize, list: List) -> bool {
+        self.pack.in_list(self.syms[i], list)
     }
 
     /// Is token `i` an honorific (Mr, Ms, Sir, Dr)?
     pub fn is_honorific(&self, i: usize) -> bool {
-        let w = self.lower(i);
-        ["honorifics", "honorifics_male", "honorifics_female"]
-            .iter()
-            .any(|c| self.pack.has_word(c, w))
+        [List::Honorifics, List::HonorificsMale, List::HonorificsFemale]
+            .into_iter()
+            .any(|l| self.in_list(i, l))
     }
 
     fn honorific_before_person(&self, i: usize) -> bool {
@@ -291,7 +292,8 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         entities: Vec::new(),
         quoted: Vec::new(),
         in_quote: Vec::new(),
-        lowers: Vec::new(),
+        lower_text: String::new(),
+        lower_end: Vec::new(),
         syms: Vec::new(),
         mention_start: Vec::new(),
         mention_end: Vec::new(),
@@ -303,8 +305,7 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         quotes: Vec::new(),
         attributes: Vec::new(),
     };
-    d.lowers = (0..d.an.tokens.len()).map(|i| d.tok(i).to_lowercase()).collect();
-    d.syms = d.lowers.iter().map(|w| pack.sym(w)).collect();
+    lower_tokens(&mut d);
     find_titles(&mut d);
     d.quoted = quote_spans(&d);
     d.in_quote = vec![false; d.an.tokens.len()];
@@ -322,6 +323,29 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
     relations::extract(&mut d);
     quotes::extract(&mut d);
     facts(d, doc)
+}
+
+/// The lower-case text and the symbol of every token, in one buffer
+/// (no allocation per token).
+fn lower_tokens(d: &mut Doc<'_>) {
+    let n = d.an.tokens.len();
+    let mut text = String::with_capacity(d.text.len());
+    let mut ends = Vec::with_capacity(n);
+    let mut syms = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = text.len();
+        let w = d.tok(i);
+        if w.is_ascii() {
+            text.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            text.extend(w.chars().flat_map(char::to_lowercase));
+        }
+        syms.push(d.pack.sym(&text[start..]));
+        ends.push(text.len() as u32);
+    }
+    d.lower_text = text;
+    d.lower_end = ends;
+    d.syms = syms;
 }
 
 /// Every title of the text, by its first and its last token.

@@ -11,6 +11,7 @@
 //! the same or previous paragraph. A description with no name ("said one
 //! 70-year-old woman") leaves the speaker unknown.
 
+use crate::rules::List;
 use super::{Doc, LocalQuote};
 use crate::model::{EntityType, Span};
 use crate::text::TokenKind;
@@ -77,7 +78,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
 
 fn title_case(d: &Doc<'_>, r: &Range<usize>) -> bool {
     let words: Vec<usize> = r.clone().filter(|&t| d.an.tokens[t].kind == TokenKind::Word).collect();
-    words.iter().all(|&t| d.is_cap(t) || d.in_list(t, "connectors"))
+    words.iter().all(|&t| d.is_cap(t) || d.in_list(t, List::Connectors))
 }
 
 /// The speaker of the quote `inner`, looking after it then before it.
@@ -162,7 +163,7 @@ fn inside_quote(d: &Doc<'_>, first: usize, k: usize) -> bool {
 }
 
 fn is_speech(d: &Doc<'_>, t: usize) -> bool {
-    d.in_list(t, "speech")
+    d.in_list(t, List::Speech)
 }
 
 fn mention_at(d: &Doc<'_>, t: usize) -> Option<usize> {

@@ -237,6 +237,57 @@ pub struct RulePack {
     pub sym_class: Vec<u64>,
     /// Titles as symbol sequences, to their key in `titles`.
     pub title_seqs: HashMap<Box<[Sym]>, String>,
+    /// The bit mask of each list the code reads (`List as usize`); 0 when the pack lacks it.
+    pub list_mask: [u64; List::ALL.len()],
+}
+
+/// The lexicon lists the extraction code reads by name. Resolved to bit
+/// masks once when the pack is loaded, so a membership test is one AND.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum List {
+    NotNames,
+    Connectors,
+    OrgHeads,
+    PlaceHeads,
+    OrgDescriptors,
+    Honorifics,
+    HonorificsMale,
+    HonorificsFemale,
+    PronounsMale,
+    PronounsFemale,
+    PronounsPossessive,
+    PronounsSubject,
+    TitleModifiers,
+    SubordinateWords,
+    OppositionWords,
+    FunctionWords,
+    Speech,
+    PersonCues,
+    PlacePrepositions,
+}
+
+impl List {
+    pub const ALL: [(List, &'static str); 19] = [
+        (List::NotNames, "not_names"),
+        (List::Connectors, "connectors"),
+        (List::OrgHeads, "org_heads"),
+        (List::PlaceHeads, "place_heads"),
+        (List::OrgDescriptors, "org_descriptors"),
+        (List::Honorifics, "honorifics"),
+        (List::HonorificsMale, "honorifics_male"),
+        (List::HonorificsFemale, "honorifics_female"),
+        (List::PronounsMale, "pronouns_male"),
+        (List::PronounsFemale, "pronouns_female"),
+        (List::PronounsPossessive, "pronouns_possessive"),
+        (List::PronounsSubject, "pronouns_subject"),
+        (List::TitleModifiers, "title_modifiers"),
+        (List::SubordinateWords, "subordinate_words"),
+        (List::OppositionWords, "opposition_words"),
+        (List::FunctionWords, "function_words"),
+        (List::Speech, "speech"),
+        (List::PersonCues, "person_cues"),
+        (List::PlacePrepositions, "place_prepositions"),
+    ];
 }
 
 impl Lexicon for RulePack {
@@ -271,9 +322,23 @@ impl RulePack {
         self.class_bit.get(name).copied().unwrap_or(64)
     }
 
-    /// Is the lower-case `word` in the lexicon list `class`?
-    pub fn has_word(&self, class: &str, word: &str) -> bool {
-        self.lexicon.get(class).is_some_and(|s| s.contains(word))
+    /// The lists a symbol belongs to, as bits.
+    pub fn classes_of(&self, sym: Sym) -> u64 {
+        if sym == NONE {
+            0
+        } else {
+            self.sym_class[sym as usize]
+        }
+    }
+
+    /// Is the symbol in the list?
+    pub fn in_list(&self, sym: Sym, list: List) -> bool {
+        self.classes_of(sym) & self.list_mask[list as usize] != 0
+    }
+
+    /// Is the lower-case `word` in the list?
+    pub fn word_in(&self, word: &str, list: List) -> bool {
+        self.in_list(self.sym(word), list)
     }
 
     /// The default pack built into the binary.
@@ -682,6 +747,7 @@ impl Builder {
             relations,
             references,
             entry_by_name,
+            list_mask: List::ALL.map(|(_, name)| interner.class_bit.get(name).map_or(0, |&b| 1u64 << b)),
             symbols: interner.map,
             class_bit: interner.class_bit,
             sym_class,
