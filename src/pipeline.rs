@@ -108,39 +108,61 @@ fn run<T: Send>(
     jobs: Option<usize>,
     progress: Progress,
     summary: &mut Summary,
-    prepare: impl Fn(&DocFacts) -> T + Sync,
+    prepare: impl Fn(&DocFacts) -> T + Sync + Send,
     mut each: impl FnMut(Vec<(DocFacts, T)>, &mut Summary) -> Result<()>,
 ) -> Result<()> {
     let started = Instant::now();
     let pool = pool(jobs)?;
     let bar = progress.bar(input_bytes(inputs));
-    let mut docs = Inputs::new(inputs).peekable();
-    loop {
-        let mut batch = Vec::with_capacity(BATCH);
-        while batch.len() < BATCH {
-            match docs.next() {
-                Some(Ok(d)) => batch.push(d),
-                Some(Err(e)) => report(&bar, summary, e),
-                None => break,
+    // One thread reads and extracts batch n+1 (on the pool) while this one
+    // hands batch n to `each`: loading overlaps extraction, order is kept.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<(DocFacts, T)>, Vec<crate::source::SourceError>)>(1);
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(|| {
+            let tx = tx; // owned here, so the receiver ends when this thread does
+            let mut docs = Inputs::new(inputs).peekable();
+            loop {
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut errors = Vec::new();
+                while batch.len() < BATCH {
+                    match docs.next() {
+                        Some(Ok(d)) => batch.push(d),
+                        Some(Err(e)) => errors.push(e),
+                        None => break,
+                    }
+                }
+                if batch.is_empty() && errors.is_empty() {
+                    break;
+                }
+                let facts: Vec<(DocFacts, T)> = pool.install(|| {
+                    batch
+                        .par_iter()
+                        .map(|d| {
+                            let f = extract::extract(d, pack);
+                            let t = prepare(&f);
+                            (f, t)
+                        })
+                        .collect()
+                });
+                // The receiver is gone when `each` failed: stop reading.
+                if tx.send((facts, errors)).is_err() {
+                    break;
+                }
             }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let facts: Vec<(DocFacts, T)> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|d| {
-                    let f = extract::extract(d, pack);
-                    let t = prepare(&f);
-                    (f, t)
-                })
-                .collect()
         });
-        bar.inc(facts.iter().map(|(f, _)| f.doc.text.len() as u64).sum());
-        each(facts, summary)?;
-        bar.set_message(format!("{} docs", summary.documents));
-    }
+        for (facts, errors) in rx.iter() {
+            for e in errors {
+                report(&bar, summary, e);
+            }
+            bar.inc(facts.iter().map(|(f, _)| f.doc.text.len() as u64).sum());
+            if facts.is_empty() {
+                continue;
+            }
+            each(facts, summary)?;
+            bar.set_message(format!("{} docs", summary.documents));
+        }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(())
