@@ -55,6 +55,9 @@ pub struct BulkLoad<'a> {
     loader: oxigraph::store::BulkLoader<'a>,
     seen: std::collections::HashSet<String>,
     again: Vec<(String, Vec<Quad>)>,
+    /// Quads of the shared entities graph already loaded: every document
+    /// repeats the descriptions of its entities, the store needs them once.
+    described: rustc_hash::FxHashSet<Quad>,
 }
 
 impl<'a> BulkLoad<'a> {
@@ -64,6 +67,7 @@ impl<'a> BulkLoad<'a> {
             loader: store.bulk_loader(),
             seen: Default::default(),
             again: Vec::new(),
+            described: Default::default(),
         }
     }
 
@@ -72,7 +76,8 @@ impl<'a> BulkLoad<'a> {
         let mut fresh = Vec::new();
         for (graph, quads) in docs {
             if self.seen.insert(graph.clone()) {
-                fresh.extend(quads);
+                let entities: oxigraph::model::GraphName = NamedNodeRef::new_unchecked(crate::vocab::ENTITIES_GRAPH).into();
+                fresh.extend(quads.into_iter().filter(|q| q.graph_name != entities || self.described.insert(q.clone())));
             } else {
                 self.again.push((graph, quads));
             }

@@ -79,10 +79,15 @@ fn references(d: &mut Doc<'_>) {
         }
     }
     let mut new = Vec::new();
+    let mut candidates = Vec::new();
     for si in 0..d.an.sentences.len() {
-        let (items, spans) = d.items(si);
         let (words, classes) = d.sentence_words(si);
-        for rule in &d.pack.references {
+        d.pack.reference_index.candidates(&words, &mut candidates);
+        if candidates.is_empty() {
+            continue;
+        }
+        let (items, spans) = d.items(si);
+        for rule in candidates.iter().map(|&r| &d.pack.references[r as usize]) {
             if !rule.pattern.may_match(&words, classes) {
                 continue;
             }

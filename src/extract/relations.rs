@@ -9,10 +9,15 @@ use crate::rules::Anchor;
 
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
+    let mut candidates = Vec::new();
     for si in 0..d.an.sentences.len() {
-        let (items, spans) = d.items(si);
         let (words, classes) = d.sentence_words(si);
-        for rule in &d.pack.relations {
+        d.pack.relation_index.candidates(&words, &mut candidates);
+        if candidates.is_empty() {
+            continue;
+        }
+        let (items, spans) = d.items(si);
+        for rule in candidates.iter().map(|&r| &d.pack.relations[r as usize]) {
             if !rule.pattern.may_match(&words, classes) {
                 continue;
             }

@@ -128,6 +128,12 @@ impl Pattern {
                 .all(|alts| alts.iter().any(|a| present.binary_search(a).is_ok()))
     }
 
+    /// Words of which the sentence must hold one for the pattern to match
+    /// (the alternatives of its first mandatory literal); empty when none.
+    pub fn triggers(&self) -> &[Sym] {
+        self.required.first().map_or(&[], Vec::as_slice)
+    }
+
     pub fn has_slot(&self, role: Role) -> bool {
         self.elems.iter().any(|e| matches!(e, Elem::Slot(s) if s.role == role))
     }
@@ -428,5 +434,43 @@ mod tests {
         assert!(e.message.contains("unknown type"));
         let e = Pattern::parse("went @nowhere", t).unwrap_err();
         assert_eq!(e.column, 5);
+    }
+}
+
+/// Which patterns of a list can match a sentence, found from the sentence's
+/// words instead of testing every pattern: each pattern is filed under the
+/// alternatives of its first mandatory word; patterns without one always run.
+#[derive(Clone, Debug, Default)]
+pub struct PatternIndex {
+    by_word: rustc_hash::FxHashMap<Sym, Vec<u32>>,
+    always: Vec<u32>,
+}
+
+impl PatternIndex {
+    pub fn new<'p>(patterns: impl Iterator<Item = &'p Pattern>) -> Self {
+        let mut index = PatternIndex::default();
+        for (i, p) in patterns.enumerate() {
+            if p.triggers().is_empty() {
+                index.always.push(i as u32);
+            }
+            for &w in p.triggers() {
+                index.by_word.entry(w).or_default().push(i as u32);
+            }
+        }
+        index
+    }
+
+    /// The patterns that may match a sentence with these (sorted, unique)
+    /// words, in list order, into `out`.
+    pub fn candidates(&self, words: &[Sym], out: &mut Vec<u32>) {
+        out.clear();
+        out.extend_from_slice(&self.always);
+        for w in words {
+            if let Some(ps) = self.by_word.get(w) {
+                out.extend_from_slice(ps);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
     }
 }
