@@ -214,10 +214,9 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
     let mut summary = Summary::default();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
     let nquads = |f: &DocFacts| -> Result<(usize, Vec<u8>)> {
-        let quads = rdf::document_quads(f);
-        let mut bytes = Vec::with_capacity(quads.len() * 256);
-        rdf::write_nquads(&quads, &mut bytes);
-        Ok((quads.len(), bytes))
+        let mut bytes = Vec::with_capacity(f.doc.text.len() * 16);
+        let n = rdf::document_nquads(f, &mut bytes);
+        Ok((n, bytes))
     };
     run(inputs, pack, jobs, progress, &mut summary, nquads, |batch, summary| {
         for (f, bytes) in batch {

@@ -57,24 +57,74 @@ impl<'a> Chars<'a> {
     }
 }
 
-struct Writer {
-    graph: GraphName,
-    quads: Vec<Quad>,
+/// The object of a quad as `document_quads` emits it.
+#[derive(Clone, Copy)]
+enum Obj<'a> {
+    Iri(&'a str),
+    Str(&'a str),
+    Int(i64),
 }
 
-impl Writer {
-    fn add(&mut self, s: &str, p: &str, o: impl Into<Term>) {
-        self.quads
-            .push(Quad::new(NamedOrBlankNode::NamedNode(nn(s)), nn(p), o.into(), self.graph.clone()));
+/// Where a document's quads go: oxigraph quads for the store, or N-Quads
+/// bytes straight away for `gleaner extract` (no intermediate terms).
+trait Sink {
+    fn add(&mut self, graph: &str, s: &str, p: &str, o: Obj<'_>);
+}
+
+impl Sink for Vec<Quad> {
+    fn add(&mut self, graph: &str, s: &str, p: &str, o: Obj<'_>) {
+        let o: Term = match o {
+            Obj::Iri(i) => nn(i).into(),
+            Obj::Str(v) => Literal::new_simple_literal(v).into(),
+            Obj::Int(n) => Literal::from(n).into(),
+        };
+        self.push(Quad::new(NamedOrBlankNode::NamedNode(nn(s)), nn(p), o, GraphName::NamedNode(nn(graph))));
     }
+}
+
+/// N-Quads bytes and the number of quads written.
+struct NQuads<'o> {
+    out: &'o mut Vec<u8>,
+    count: usize,
+}
+
+impl Sink for NQuads<'_> {
+    fn add(&mut self, graph: &str, s: &str, p: &str, o: Obj<'_>) {
+        let out = &mut *self.out;
+        iri_bytes(s, out);
+        out.push(b' ');
+        iri_bytes(p, out);
+        out.push(b' ');
+        match o {
+            Obj::Iri(i) => iri_bytes(i, out),
+            Obj::Str(v) => string_bytes(v, out),
+            Obj::Int(n) => {
+                out.push(b'"');
+                out.extend_from_slice(n.to_string().as_bytes());
+                out.extend_from_slice(b"\"^^<http://www.w3.org/2001/XMLSchema#integer>");
+            }
+        }
+        out.push(b' ');
+        iri_bytes(graph, out);
+        out.extend_from_slice(b" .\n");
+        self.count += 1;
+    }
+}
+
+struct Writer<'g, S> {
+    graph: &'g str,
+    sink: S,
+}
+
+impl<S: Sink> Writer<'_, S> {
     fn iri(&mut self, s: &str, p: &str, o: &str) {
-        self.add(s, p, nn(o));
+        self.sink.add(self.graph, s, p, Obj::Iri(o));
     }
     fn lit(&mut self, s: &str, p: &str, o: &str) {
-        self.add(s, p, Literal::new_simple_literal(o));
+        self.sink.add(self.graph, s, p, Obj::Str(o));
     }
     fn int(&mut self, s: &str, p: &str, o: i64) {
-        self.add(s, p, Literal::from(o));
+        self.sink.add(self.graph, s, p, Obj::Int(o));
     }
 }
 
@@ -89,11 +139,18 @@ fn type_iri(t: EntityType) -> &'static str {
 
 /// All quads of one document, in a deterministic order.
 pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
+    emit(f, Vec::new())
+}
+
+/// The same quads as `document_quads`, appended to `out` as N-Quads;
+/// returns how many.
+pub fn document_nquads(f: &DocFacts, out: &mut Vec<u8>) -> usize {
+    emit(f, NQuads { out, count: 0 }).count
+}
+
+fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
     let g = doc_iri(&f.doc.id);
-    let mut w = Writer {
-        graph: GraphName::NamedNode(nn(&g)),
-        quads: Vec::new(),
-    };
+    let mut w = Writer { graph: &g, sink };
     let chars = Chars::new(&f.doc.text);
 
     w.iri(&g, RDF_TYPE, SCHEMA_ARTICLE);
@@ -114,7 +171,7 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
         w.iri(&g, GL_MAIN_COUNTRY, &entity_iri(c));
     }
 
-    let doc_graph = std::mem::replace(&mut w.graph, GraphName::NamedNode(nn(ENTITIES_GRAPH)));
+    w.graph = ENTITIES_GRAPH;
     for e in &f.entities {
         let iri = entity_iri(&e.key);
         w.iri(&iri, RDF_TYPE, type_iri(e.etype));
@@ -126,7 +183,7 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
             w.lit(&iri, GL_KIND, k);
         }
     }
-    w.graph = doc_graph;
+    w.graph = &g;
     for e in &f.entities {
         let iri = entity_iri(&e.key);
         w.iri(&g, GL_MENTIONS, &iri);
@@ -139,7 +196,7 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
     }
 
     let mut sentences = std::collections::BTreeSet::new();
-    let mut evidence = |w: &mut Writer, node: &str, ev: &Evidence| {
+    let mut evidence = |w: &mut Writer<'_, S>, node: &str, ev: &Evidence| {
         w.lit(node, GL_RULE, &ev.rule);
         w.int(node, GL_START, chars.at(ev.span.start));
         w.int(node, GL_END, chars.at(ev.span.end));
@@ -170,17 +227,17 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
     }
     for (i, a) in f.attributes.iter().enumerate() {
         let s = entity_iri(&a.entity);
-        let (p, lit) = match &a.value {
-            AttributeValue::Title(t) => (GL_TITLE, Literal::new_simple_literal(t)),
-            AttributeValue::Age(n) => (GL_AGE, Literal::from(i64::from(*n))),
+        let (p, value) = match &a.value {
+            AttributeValue::Title(t) => (GL_TITLE, Obj::Str(t)),
+            AttributeValue::Age(n) => (GL_AGE, Obj::Int(i64::from(*n))),
         };
-        w.add(&s, p, lit.clone());
+        w.sink.add(w.graph, &s, p, value);
         let node = format!("{g}#attribute-{i}");
         w.iri(&node, RDF_TYPE, GL_ATTRIBUTE_FACT);
         w.iri(&node, RDF_TYPE, RDF_STATEMENT);
         w.iri(&node, RDF_SUBJECT, &s);
         w.iri(&node, RDF_PREDICATE, p);
-        w.add(&node, RDF_OBJECT, lit);
+        w.sink.add(w.graph, &node, RDF_OBJECT, value);
         evidence(&mut w, &node, &a.evidence);
     }
     for q in &f.quotes {
@@ -192,7 +249,7 @@ pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
         }
         evidence(&mut w, &node, &q.evidence);
     }
-    w.quads
+    w.sink
 }
 
 /// Appends quads as N-Quads (canonical form: IRIs as given, literals with
@@ -214,17 +271,7 @@ pub fn write_nquads(quads: &[Quad], out: &mut Vec<u8>) {
         match &q.object {
             Term::NamedNode(n) => iri_bytes(n.as_str(), out),
             Term::Literal(l) => {
-                out.push(b'"');
-                for b in l.value().bytes() {
-                    match b {
-                        b'"' => out.extend_from_slice(b"\\\""),
-                        b'\\' => out.extend_from_slice(b"\\\\"),
-                        b'\n' => out.extend_from_slice(b"\\n"),
-                        b'\r' => out.extend_from_slice(b"\\r"),
-                        _ => out.push(b),
-                    }
-                }
-                out.push(b'"');
+                string_bytes(l.value(), out);
                 if let Some(lang) = l.language() {
                     out.push(b'@');
                     out.extend_from_slice(lang.as_bytes());
@@ -241,6 +288,21 @@ pub fn write_nquads(quads: &[Quad], out: &mut Vec<u8>) {
         }
         out.extend_from_slice(b" .\n");
     }
+}
+
+/// A string literal, quoted and escaped.
+fn string_bytes(value: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    for b in value.bytes() {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
 }
 
 fn iri_bytes(iri: &str, out: &mut Vec<u8>) {

@@ -734,6 +734,11 @@ impl Builder {
             .ascii_case_insensitive(true)
             .build(&lower)
             .expect("group automaton");
+        let mut words = vec![""; interner.map.len()];
+        for (w, &sym) in &interner.map {
+            words[sym as usize] = w.as_str();
+        }
+        let word = |sym: Sym| words[sym as usize];
         let max_title_words = self.titles.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         Ok(RulePack {
             entries: self.entries,
@@ -746,9 +751,9 @@ impl Builder {
             max_title_words,
             text: self.text,
             lexicon,
-            relation_index: pattern::PatternIndex::new(relations.iter().map(|r| &r.pattern)),
+            relation_index: pattern::PatternIndex::new(relations.iter().map(|r| &r.pattern), word),
             relations,
-            reference_index: pattern::PatternIndex::new(references.iter().map(|r| &r.pattern)),
+            reference_index: pattern::PatternIndex::new(references.iter().map(|r| &r.pattern), word),
             references,
             entry_by_name,
             list_mask: List::ALL.map(|(_, name)| interner.class_bit.get(name).map_or(0, |&b| 1u64 << b)),

@@ -128,10 +128,13 @@ impl Pattern {
                 .all(|alts| alts.iter().any(|a| present.binary_search(a).is_ok()))
     }
 
-    /// Words of which the sentence must hold one for the pattern to match
-    /// (the alternatives of its first mandatory literal); empty when none.
-    pub fn triggers(&self) -> &[Sym] {
-        self.required.first().map_or(&[], Vec::as_slice)
+    /// Words of which the sentence must hold one for the pattern to match:
+    /// the alternatives of its most telling mandatory literal (the one whose
+    /// shortest alternative is longest: "executive" rather than "," or "of");
+    /// empty when it has none.
+    pub fn triggers<'w>(&self, word: impl Fn(Sym) -> &'w str) -> &[Sym] {
+        let telling = |alts: &Vec<Sym>| alts.iter().map(|&a| word(a).chars().count()).min().unwrap_or(0);
+        self.required.iter().max_by_key(|alts| telling(alts)).map_or(&[], Vec::as_slice)
     }
 
     pub fn has_slot(&self, role: Role) -> bool {
@@ -439,7 +442,7 @@ mod tests {
 
 /// Which patterns of a list can match a sentence, found from the sentence's
 /// words instead of testing every pattern: each pattern is filed under the
-/// alternatives of its first mandatory word; patterns without one always run.
+/// alternatives of one mandatory word; patterns without one always run.
 #[derive(Clone, Debug, Default)]
 pub struct PatternIndex {
     by_word: rustc_hash::FxHashMap<Sym, Vec<u32>>,
@@ -447,13 +450,15 @@ pub struct PatternIndex {
 }
 
 impl PatternIndex {
-    pub fn new<'p>(patterns: impl Iterator<Item = &'p Pattern>) -> Self {
+    /// `word` gives the text of a symbol.
+    pub fn new<'p, 'w>(patterns: impl Iterator<Item = &'p Pattern>, word: impl Fn(Sym) -> &'w str + Copy) -> Self {
         let mut index = PatternIndex::default();
         for (i, p) in patterns.enumerate() {
-            if p.triggers().is_empty() {
+            let triggers = p.triggers(word);
+            if triggers.is_empty() {
                 index.always.push(i as u32);
             }
-            for &w in p.triggers() {
+            for &w in triggers {
                 index.by_word.entry(w).or_default().push(i as u32);
             }
         }
