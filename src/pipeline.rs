@@ -214,7 +214,7 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
     let mut summary = Summary::default();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
     let nquads = |f: &DocFacts| -> Result<(usize, Vec<u8>)> {
-        let mut bytes = Vec::with_capacity(f.doc.text.len() * 16);
+        let mut bytes = Vec::with_capacity(f.doc.text.len() * 20);
         let n = rdf::document_nquads(f, &mut bytes);
         Ok((n, bytes))
     };

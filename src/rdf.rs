@@ -293,6 +293,11 @@ pub fn write_nquads(quads: &[Quad], out: &mut Vec<u8>) {
 /// A string literal, quoted and escaped.
 fn string_bytes(value: &str, out: &mut Vec<u8>) {
     out.push(b'"');
+    if !value.bytes().any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r')) {
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+        return;
+    }
     for b in value.bytes() {
         match b {
             b'"' => out.extend_from_slice(b"\\\""),

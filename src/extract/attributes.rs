@@ -20,6 +20,9 @@ struct Found<'p> {
     title: &'p Title,
     text: String,
     qualifier: Option<usize>,
+    /// A party before the title when something else qualifies it
+    /// ("London's Labour mayor"): the person is a member.
+    party: Option<usize>,
     complement: Option<usize>,
     opposition: bool,
     span: Span,
@@ -102,11 +105,24 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 None => sentence_country(d, f.sentence).or(d.main_country),
             }
         });
+        if let Some(p) = f.party {
+            d.relations.push(LocalRelation {
+                subject: f.person,
+                predicate: "memberOf".into(),
+                object: p,
+                rule: format!("title-party:{}", f.title.words),
+                span: f.span,
+                sentence: f.sentence,
+            });
+        }
         if let Some(o) = object {
             // memberOf ranges over organisations: a member for a place
-            // ("the Witney MP") is affiliated with it.
+            // ("the Witney MP") is affiliated with it; a party that
+            // qualifies an office rather than a party role has a member.
             let pred = if pred == "memberOf" && d.entities[o].etype == EntityType::Place {
                 "affiliatedWith"
+            } else if is_party(d, o) && !f.title.party_role {
+                "memberOf"
             } else {
                 pred.as_str()
             };
@@ -206,6 +222,7 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                 title,
                 text: collapse(d.surface(&(t + 1..end))),
                 qualifier,
+                party: None,
                 complement: None,
                 opposition,
                 span: d.span_of(&(t..end)),
@@ -291,12 +308,24 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         return None;
     };
     let (q, opposition) = modifiers_before(d, ts, first);
-    let qualifier = qualifier_ending(d, q).or_else(|| possessive_qualifier(d, q, first));
+    let mut qualifier = qualifier_ending(d, q).or_else(|| possessive_qualifier(d, q, first));
+    let mut party = None;
+    // "London's Labour mayor", "the Scottish Labour MP": the party makes a
+    // member; the title's relation goes to what qualifies the party. A role
+    // inside the party ("Scottish Conservative leader") stays the party's.
+    if let Some(p) = qualifier.filter(|&p| is_party(d, p) && !title.party_role) {
+        let ps = mention_start(d, q);
+        if let Some(outer) = qualifier_ending(d, ps).or_else(|| possessive_qualifier(d, ps, first)).filter(|&o| !is_party(d, o)) {
+            party = Some(p);
+            qualifier = Some(outer);
+        }
+    }
     Some(Found {
         person: m.entity,
         title,
         text: collapse(d.surface(&(q..end))),
         qualifier,
+        party,
         complement,
         opposition,
         span: d.span_of(&(qualifier.map_or(q, |_| mention_start(d, q)).min(q)..m.tokens.end)),
@@ -318,6 +347,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
                 title,
                 text: collapse(d.surface(&(modifiers_before(d, j, from).0..end))),
                 qualifier,
+                party: None,
                 complement: None,
                 opposition,
                 span: d.span_of(&(m.tokens.start..end)),
@@ -403,6 +433,10 @@ fn qualifier_ending(d: &Doc<'_>, end: usize) -> Option<usize> {
 
 fn mention_start(d: &Doc<'_>, end: usize) -> usize {
     d.mention_ending(end).map_or(end, |i| d.mentions[i].tokens.start)
+}
+
+fn is_party(d: &Doc<'_>, e: usize) -> bool {
+    d.entities[e].kind.as_deref() == Some("party")
 }
 
 fn collapse(s: &str) -> String {

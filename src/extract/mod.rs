@@ -355,6 +355,9 @@ fn find_titles<'a>(d: &mut Doc<'a>) {
     d.title_from = vec![None; n];
     d.title_to = vec![None; n + 1];
     for i in 0..n {
+        if !pack.title_starts.contains(&d.syms[i]) {
+            continue;
+        }
         for len in 1..=pack.max_title_words.min(n - i) {
             let seq = &d.syms[i..i + len];
             if seq[len - 1] == crate::rules::pattern::NONE {

@@ -104,6 +104,8 @@ struct TitleEntry {
     relation: Option<Spanned<String>>,
     #[serde(default)]
     head_of_state: bool,
+    #[serde(default)]
+    party_role: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -164,6 +166,10 @@ pub struct Title {
     pub words: String,
     pub relation: Option<String>,
     pub head_of_state: bool,
+    /// A role inside a party ("leader", "chairman"): a party qualifying the
+    /// title gets the title's relation. Any other title held for a party
+    /// ("Labour mayor", "Tory MP", "Labour minister") makes the person a member.
+    pub party_role: bool,
 }
 
 /// Where a relation's subject or object comes from when not from a slot.
@@ -239,6 +245,8 @@ pub struct RulePack {
     pub sym_class: Vec<u64>,
     /// Titles as symbol sequences, to their key in `titles`.
     pub title_seqs: HashMap<Box<[Sym]>, String>,
+    /// First words of titles.
+    pub title_starts: HashSet<Sym>,
     /// The bit mask of each list the code reads (`List as usize`); 0 when the pack lacks it.
     pub list_mask: [u64; List::ALL.len()],
 }
@@ -520,6 +528,7 @@ impl Builder {
                         words: w,
                         relation: t.relation.as_ref().map(|r| r.get_ref().clone()),
                         head_of_state: t.head_of_state,
+                        party_role: t.party_role,
                     },
                 );
             }
@@ -760,6 +769,7 @@ impl Builder {
             symbols: interner.map,
             class_bit: interner.class_bit,
             sym_class,
+            title_starts: title_seqs.keys().map(|seq| seq[0]).collect(),
             title_seqs,
         })
     }
