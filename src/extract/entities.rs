@@ -105,6 +105,8 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         });
     }
 
+    constituencies(d, &mut covered);
+
     // Capitalised runs over what the gazetteers left.
     let mut runs = Vec::new();
     let mut absorbed = Vec::new();
@@ -271,6 +273,83 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     e.label = longest.clone();
                 }
             }
+        }
+    }
+}
+
+/// Constituencies: the capitalised words right before a legislator's title
+/// ("Birkenhead MP Frank Field", "Glasgow Kelvin MP") or after "MP for"
+/// ("the MP for Ealing North") name a place, even one no gazetteer knows.
+/// Known places inside the run give way to the longer name. A run with a
+/// given name ("Frank Field MP") or is one unknown word at the
+/// start of a sentence ("Sacked MP") is left alone.
+fn constituencies(d: &mut Doc<'_>, covered: &mut [bool]) {
+    let place_at = |d: &Doc<'_>, t: usize| {
+        d.mentions
+            .iter()
+            .position(|m| m.tokens.contains(&t))
+            .filter(|&i| d.mentions[i].etype == EntityType::Place && !d.mentions[i].demonym)
+    };
+    let word_ok = |d: &Doc<'_>, covered: &[bool], t: usize| {
+        // "Mid-Bedfordshire": a hyphen glued between capitalised words.
+        (d.tok(t) == "-" && t > 0 && t + 1 < d.an.tokens.len() && glued(d, t) && d.is_cap(t - 1) && d.is_cap(t + 1))
+            || d.is_cap(t)
+            && (!d.in_list(t, List::NotNames) || d.in_list(t, List::Compass))
+            && !d.in_list(t, List::TitleModifiers)
+            && !d.is_honorific(t)
+            && !is_title_start(d, t)
+            && (!covered[t] || place_at(d, t).is_some())
+    };
+    for i in 0..d.an.tokens.len() {
+        if !d.in_list(i, List::LegislatorTitles) || !d.tok(i).chars().all(|c| c.is_ascii_uppercase()) {
+            continue;
+        }
+        let sentence = &d.an.sentences[d.sentence_of[i]].tokens;
+        let (first, last) = (sentence.start, sentence.end);
+        let mut runs = Vec::new();
+        let mut j = i;
+        while j > first && i - j < 4 && word_ok(d, covered, j - 1) {
+            j -= 1;
+        }
+        if j < i && !(j == first && i - j == 1 && !covered[j]) {
+            runs.push(j..i);
+        }
+        if i + 2 < last && d.lower(i + 1) == "for" {
+            let mut k = i + 2;
+            while k < last && k - (i + 2) < 4 && word_ok(d, covered, k) && !d.pack.given_names.contains(d.tok(k)) {
+                k += 1;
+            }
+            if k > i + 2 {
+                runs.push(i + 2..k);
+            }
+        }
+        for r in runs {
+            if r.clone().any(|t| d.pack.given_names.contains(d.tok(t)) && !covered[t]) {
+                continue;
+            }
+            let inside: Vec<usize> = (0..d.mentions.len()).filter(|&m| d.mentions[m].tokens.start < r.end && d.mentions[m].tokens.end > r.start).collect();
+            if inside.iter().any(|&m| d.mentions[m].tokens.start < r.start || d.mentions[m].tokens.end > r.end) {
+                continue;
+            }
+            if inside.len() == 1 && d.mentions[inside[0]].tokens == r {
+                continue; // a known place: "Witney MP"
+            }
+            for &m in inside.iter().rev() {
+                d.mentions.remove(m);
+            }
+            let label = name_text(d, &r);
+            let e = find_or_new(d, EntityType::Place, &label, Some("constituency".into()));
+            d.entities[e].names.insert(label);
+            for t in r.clone() {
+                covered[t] = true;
+            }
+            d.mentions.push(Mention {
+                etype: EntityType::Place,
+                tokens: r,
+                entity: e,
+                demonym: false,
+                pronoun: false,
+            });
         }
     }
 }

@@ -274,10 +274,12 @@ pub enum List {
     Speech,
     PersonCues,
     PlacePrepositions,
+    LegislatorTitles,
+    Compass,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 19] = [
+    pub const ALL: [(List, &'static str); 21] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -297,6 +299,8 @@ impl List {
         (List::Speech, "speech"),
         (List::PersonCues, "person_cues"),
         (List::PlacePrepositions, "place_prepositions"),
+        (List::LegislatorTitles, "legislator_titles"),
+        (List::Compass, "compass"),
     ];
 }
 
