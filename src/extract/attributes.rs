@@ -308,7 +308,9 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         return None;
     };
     let (q, opposition) = modifiers_before(d, ts, first);
-    let mut qualifier = qualifier_ending(d, q).or_else(|| possessive_qualifier(d, q, first));
+    let mut qualifier = qualifier_ending(d, q)
+        .or_else(|| possessive_qualifier(d, q, first))
+        .or_else(|| (q > first).then(|| org_reference(d, q - 1)).flatten());
     let mut party = None;
     // "London's Labour mayor", "the Scottish Labour MP": the party makes a
     // member; the title's relation goes to what qualifies the party. A role
@@ -362,6 +364,9 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
             continue;
         }
         let w = d.lower(j);
+        if let Some(r) = org_reference(d, j) {
+            qualifier = Some(r);
+        }
         if matches!(w, "'s" | "\u{2019}s" | "'" | "\u{2019}") && qualifier.is_some() {
             j += 1;
             continue;
@@ -433,6 +438,34 @@ fn qualifier_ending(d: &Doc<'_>, end: usize) -> Option<usize> {
 
 fn mention_start(d: &Doc<'_>, end: usize) -> usize {
     d.mention_ending(end).map_or(end, |i| d.mentions[i].tokens.start)
+}
+
+/// "its chairman", "the party's spokesman", "the firm's chief executive":
+/// at token `t` ("its", or the "'s" of "the party's"), the organisation (or,
+/// for "its", the country) the text named last, in this sentence or the one
+/// before; a party for "the party's", a company for "the firm's".
+fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
+    let sentence = &d.an.sentences[d.sentence_of[t]].tokens;
+    let (start, want): (usize, fn(&Doc<'_>, usize) -> bool) = if d.lower(t) == "its" {
+        (t, |d, e| d.entities[e].etype == EntityType::Organization || d.entities[e].kind.as_deref() == Some("country"))
+    } else if matches!(d.lower(t), "'s" | "\u{2019}s") && t >= sentence.start + 2 && d.lower(t - 2) == "the" && !d.is_cap(t - 1) {
+        if d.in_list(t - 1, List::PartyNouns) {
+            (t - 2, is_party)
+        } else if d.in_list(t - 1, List::CompanyNouns) {
+            (t - 2, |d, e| d.entities[e].etype == EntityType::Organization && !is_party(d, e))
+        } else {
+            return None;
+        }
+    } else {
+        return None;
+    };
+    let si = d.sentence_of[t];
+    d.mentions
+        .iter()
+        .rev()
+        .filter(|m| m.tokens.end <= start && !m.pronoun && !m.demonym && si - d.sentence_of[m.tokens.start] <= 1)
+        .map(|m| m.entity)
+        .find(|&e| want(d, e))
 }
 
 fn is_party(d: &Doc<'_>, e: usize) -> bool {

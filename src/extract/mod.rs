@@ -632,6 +632,33 @@ mod stage_tests {
     }
 
     #[test]
+    fn a_party_before_an_office_makes_a_member() {
+        let f = facts("The row grew as London's Labour mayor Ken Livingstone refused to apologise. Tory leader Michael Howard spoke.");
+        assert!(has_relation(&f, "Ken Livingstone", "leaderOf", "London"));
+        assert!(has_relation(&f, "Ken Livingstone", "memberOf", "Labour Party"));
+        assert!(!has_relation(&f, "Ken Livingstone", "leaderOf", "Labour Party"));
+        assert!(has_relation(&f, "Michael Howard", "leaderOf", "Conservative Party"));
+    }
+
+    #[test]
+    fn constituencies_before_mp_are_places() {
+        let f = facts("On Monday the Glasgow Kelvin MP George Galloway spoke. Later Frank Field MP replied to Stephen Pound, the MP for Ealing North.");
+        assert_eq!(labels(&f, EntityType::Place), vec!["Ealing North", "Glasgow Kelvin"]);
+        // "Frank Field MP": a given name starts a person's name, not a constituency.
+        assert!(has_relation(&f, "George Galloway", "affiliatedWith", "Glasgow Kelvin"));
+        assert!(has_relation(&f, "Stephen Pound", "affiliatedWith", "Ealing North"));
+    }
+
+    #[test]
+    fn its_and_the_partys_refer_to_the_last_organisation() {
+        let f = facts(
+            "Profits at Marks and Spencer fell, said its chairman, Sir Anthony Greener.              The Scottish National Party attacked the plan. Alex Neil, the party's justice spokesman, said it was wrong.",
+        );
+        assert!(has_relation(&f, "Sir Anthony Greener", "leaderOf", "Marks & Spencer"));
+        assert!(has_relation(&f, "Alex Neil", "memberOf", "Scottish National Party"));
+    }
+
+    #[test]
     fn pronouns_resolve_to_the_topic_person() {
         let f = facts("Prime Minister Jan Kowalczyk arrived in Warsaw. He said: \"We will never give up our country.\"");
         assert_eq!(f.quotes.len(), 1);

@@ -276,10 +276,12 @@ pub enum List {
     PlacePrepositions,
     LegislatorTitles,
     Compass,
+    PartyNouns,
+    CompanyNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 21] = [
+    pub const ALL: [(List, &'static str); 23] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -301,6 +303,8 @@ impl List {
         (List::PlacePrepositions, "place_prepositions"),
         (List::LegislatorTitles, "legislator_titles"),
         (List::Compass, "compass"),
+        (List::PartyNouns, "party_nouns"),
+        (List::CompanyNouns, "company_nouns"),
     ];
 }
 
