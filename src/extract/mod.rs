@@ -659,6 +659,13 @@ mod stage_tests {
     }
 
     #[test]
+    fn stances_hold_for_each_conjunct() {
+        let f = facts("Labour and the Liberal Democrats have attacked Michael Howard over the plan.");
+        assert!(has_relation(&f, "Labour Party", "opposes", "Michael Howard"));
+        assert!(has_relation(&f, "Liberal Democrats", "opposes", "Michael Howard"));
+    }
+
+    #[test]
     fn pronouns_resolve_to_the_topic_person() {
         let f = facts("Prime Minister Jan Kowalczyk arrived in Warsaw. He said: \"We will never give up our country.\"");
         assert_eq!(f.quotes.len(), 1);

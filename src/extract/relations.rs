@@ -4,12 +4,13 @@
 
 use super::{Doc, LocalRelation};
 use crate::model::EntityType;
-use crate::rules::pattern::Item;
-use crate::rules::Anchor;
+use crate::rules::pattern::{Item, Sym, NONE};
+use crate::rules::{Anchor, List};
 
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
     let mut candidates = Vec::new();
+    let and_the = (d.pack.sym("and"), d.pack.sym("the"));
     for si in 0..d.an.sentences.len() {
         let (words, classes) = d.sentence_words(si);
         d.pack.relation_index.candidates(&words, &mut candidates);
@@ -45,19 +46,63 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                     continue;
                 }
                 let span = d.span_of(&(spans[m.start].start..spans[m.end - 1].end));
-                found.push(LocalRelation {
-                    subject: s,
-                    predicate: rule.predicate.clone(),
-                    object: o,
-                    rule: rule.id.clone(),
-                    span,
-                    sentence: si,
-                });
+                // "Labour and the Tories attacked X", "warned Labour and the
+                // Tories": a stance or a move holds for each conjunct.
+                let spread = d.pack.word_in(&rule.predicate.to_lowercase(), List::CoordinatedRelations);
+                let conjuncts = |slot: Option<usize>, e: usize| -> Vec<usize> {
+                    let mut all = vec![e];
+                    if let (true, Some(mi)) = (spread, slot) {
+                        all.extend(conjuncts_of(d, &items, mi, and_the));
+                    }
+                    all
+                };
+                for &s in &conjuncts(m.subject.filter(|_| rule.subject == Anchor::Slot), s) {
+                    for &o in &conjuncts(m.object.filter(|_| rule.object == Anchor::Slot), o) {
+                        if s == o {
+                            continue;
+                        }
+                        found.push(LocalRelation {
+                            subject: s,
+                            predicate: rule.predicate.clone(),
+                            object: o,
+                            rule: rule.id.clone(),
+                            span,
+                            sentence: si,
+                        });
+                    }
+                }
             }
         }
     }
     d.relations.extend(found);
     containment(d);
+}
+
+/// The entities coordinated with the mention `mi` in a sentence's items:
+/// "A and [the] B", either side, of the same type.
+fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the): (Sym, Sym)) -> Vec<usize> {
+    let Some(k) = items.iter().position(|it| matches!(*it, Item::Mention { index, .. } if index == mi)) else {
+        return Vec::new();
+    };
+    let etype = d.mentions[mi].etype;
+    let the = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == the && sym != NONE);
+    let is_and = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == and);
+    let partner = |it: Option<&Item<'_>>| match it {
+        Some(&Item::Mention { index, etype: t, demonym: false, .. }) if t == etype => Some(d.mentions[index].entity),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    // After: "A and [the] B".
+    if items.get(k + 1).is_some_and(is_and) {
+        let j = if items.get(k + 2).is_some_and(the) { k + 3 } else { k + 2 };
+        out.extend(partner(items.get(j)));
+    }
+    // Before: "B and [the] A".
+    let j = if k >= 1 && the(&items[k - 1]) { k - 1 } else { k };
+    if j >= 2 && is_and(&items[j - 1]) {
+        out.extend(partner(items.get(j - 2)));
+    }
+    out
 }
 
 /// The nearest actor among `items`: a person if there is one, else an

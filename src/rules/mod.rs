@@ -278,10 +278,11 @@ pub enum List {
     Compass,
     PartyNouns,
     CompanyNouns,
+    CoordinatedRelations,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 23] = [
+    pub const ALL: [(List, &'static str); 24] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -305,6 +306,7 @@ impl List {
         (List::Compass, "compass"),
         (List::PartyNouns, "party_nouns"),
         (List::CompanyNouns, "company_nouns"),
+        (List::CoordinatedRelations, "coordinated_relations"),
     ];
 }
 
