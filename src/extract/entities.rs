@@ -27,21 +27,24 @@ struct Run {
 
 pub(super) fn detect(d: &mut Doc<'_>) {
     let n = d.an.tokens.len();
-    let start_at: HashMap<usize, usize> = d.an.tokens.iter().enumerate().map(|(i, t)| (t.start, i)).collect();
-    let end_at: HashMap<usize, usize> = d.an.tokens.iter().enumerate().map(|(i, t)| (t.end, i)).collect();
+    // Tokens are in text order, so by start and by end: the token starting
+    // or ending at a byte offset is a binary search away.
+    let tokens = &d.an.tokens;
+    let start_at = |b: usize| tokens.binary_search_by_key(&b, |t| t.start).ok();
+    let end_at = |b: usize| tokens.binary_search_by_key(&b, |t| t.end).ok();
     let mut covered = vec![false; n];
 
     // Curated names, case-sensitive, on token boundaries.
     let mut found: Vec<(Range<usize>, usize, NameRole)> = Vec::new();
     for m in d.pack.names.find_iter(d.text) {
-        if let (Some(&a), Some(&b)) = (start_at.get(&m.start()), end_at.get(&m.end())) {
+        if let (Some(a), Some(b)) = (start_at(m.start()), end_at(m.end())) {
             let (entry, role) = d.pack.name_targets[m.pattern().as_usize()];
             found.push((a..b + 1, entry, role));
         }
     }
     // Group nouns, any case.
     for m in d.pack.groups.find_iter(d.text) {
-        if let (Some(&a), Some(&b)) = (start_at.get(&m.start()), end_at.get(&m.end())) {
+        if let (Some(a), Some(b)) = (start_at(m.start()), end_at(m.end())) {
             let (entry, role) = d.pack.group_targets[m.pattern().as_usize()];
             found.push((a..b + 1, entry, role));
         }

@@ -748,8 +748,10 @@ impl Builder {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .expect("gazetteer automaton");
+        // Few group names: a DFA is small and the fastest to scan with.
         let groups = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(&lower)
             .expect("group automaton");
