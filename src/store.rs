@@ -58,7 +58,17 @@ pub struct BulkLoad<'a> {
     /// Quads of the shared entities graph already loaded: every document
     /// repeats the descriptions of its entities, the store needs them once.
     described: rustc_hash::FxHashSet<Quad>,
+    /// Quads gathered until there are enough for one loader batch: each
+    /// batch becomes a set of sorted files the store ingests at commit, and
+    /// few large files ingest much faster than many small ones.
+    pending: Vec<Quad>,
+    /// Quads for the next batch: small at first, so a small build overlaps
+    /// loading with extraction, then doubling, so a large one makes few files.
+    batch: usize,
 }
+
+const FIRST_BATCH: usize = 50_000;
+const LARGEST_BATCH: usize = 1_600_000;
 
 impl<'a> BulkLoad<'a> {
     pub fn new(store: &'a Store) -> Self {
@@ -68,25 +78,31 @@ impl<'a> BulkLoad<'a> {
             seen: Default::default(),
             again: Vec::new(),
             described: Default::default(),
+            pending: Vec::new(),
+            batch: FIRST_BATCH,
         }
     }
 
     /// Loads documents' graphs: (graph name, quads).
     pub fn load(&mut self, docs: Vec<(String, Vec<Quad>)>) -> Result<()> {
-        let mut fresh = Vec::new();
         for (graph, quads) in docs {
             if self.seen.insert(graph.clone()) {
                 let entities: oxigraph::model::GraphName = NamedNodeRef::new_unchecked(crate::vocab::ENTITIES_GRAPH).into();
-                fresh.extend(quads.into_iter().filter(|q| q.graph_name != entities || self.described.insert(q.clone())));
+                self.pending
+                    .extend(quads.into_iter().filter(|q| q.graph_name != entities || self.described.insert(q.clone())));
             } else {
                 self.again.push((graph, quads));
             }
         }
-        self.loader.load_quads(fresh)?;
+        if self.pending.len() >= self.batch {
+            self.loader.load_quads(std::mem::take(&mut self.pending))?;
+            self.batch = (self.batch * 2).min(LARGEST_BATCH);
+        }
         Ok(())
     }
 
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
+        self.loader.load_quads(std::mem::take(&mut self.pending))?;
         self.loader.commit()?;
         if !self.again.is_empty() {
             replace_graphs(self.store, &self.again)?;
