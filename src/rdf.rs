@@ -78,7 +78,12 @@ impl Sink for Vec<Quad> {
             Obj::Str(v) => Literal::new_simple_literal(v).into(),
             Obj::Int(n) => Literal::from(n).into(),
         };
-        self.push(Quad::new(NamedOrBlankNode::NamedNode(nn(s)), nn(p), o, GraphName::NamedNode(nn(graph))));
+        self.push(Quad::new(
+            NamedOrBlankNode::NamedNode(nn(s)),
+            nn(p),
+            o,
+            GraphName::NamedNode(nn(graph)),
+        ));
     }
 }
 

@@ -88,8 +88,11 @@ impl<'a> BulkLoad<'a> {
         for (graph, quads) in docs {
             if self.seen.insert(graph.clone()) {
                 let entities: oxigraph::model::GraphName = NamedNodeRef::new_unchecked(crate::vocab::ENTITIES_GRAPH).into();
-                self.pending
-                    .extend(quads.into_iter().filter(|q| q.graph_name != entities || self.described.insert(q.clone())));
+                self.pending.extend(
+                    quads
+                        .into_iter()
+                        .filter(|q| q.graph_name != entities || self.described.insert(q.clone())),
+                );
             } else {
                 self.again.push((graph, quads));
             }

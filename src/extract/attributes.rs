@@ -8,11 +8,11 @@
 //! country or else the document's main country. Ages come from "N-year-old"
 //! in apposition and from "X, N,".
 
-use crate::rules::List;
 use super::coref::age_phrase;
 use super::entities::title_before;
 use super::{Doc, LocalRelation, Mention};
 use crate::model::{AttributeValue, EntityType, Span};
+use crate::rules::List;
 use crate::rules::Title;
 
 struct Found<'p> {
@@ -317,7 +317,10 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
     // inside the party ("Scottish Conservative leader") stays the party's.
     if let Some(p) = qualifier.filter(|&p| is_party(d, p) && !title.party_role) {
         let ps = mention_start(d, q);
-        if let Some(outer) = qualifier_ending(d, ps).or_else(|| possessive_qualifier(d, ps, first)).filter(|&o| !is_party(d, o)) {
+        if let Some(outer) = qualifier_ending(d, ps)
+            .or_else(|| possessive_qualifier(d, ps, first))
+            .filter(|&o| !is_party(d, o))
+        {
             party = Some(p);
             qualifier = Some(outer);
         }
@@ -447,7 +450,9 @@ fn mention_start(d: &Doc<'_>, end: usize) -> usize {
 fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
     let sentence = &d.an.sentences[d.sentence_of[t]].tokens;
     let (start, want): (usize, fn(&Doc<'_>, usize) -> bool) = if d.lower(t) == "its" {
-        (t, |d, e| d.entities[e].etype == EntityType::Organization || d.entities[e].kind.as_deref() == Some("country"))
+        (t, |d, e| {
+            d.entities[e].etype == EntityType::Organization || d.entities[e].kind.as_deref() == Some("country")
+        })
     } else if matches!(d.lower(t), "'s" | "\u{2019}s") && t >= sentence.start + 2 && d.lower(t - 2) == "the" && !d.is_cap(t - 1) {
         if d.in_list(t - 1, List::PartyNouns) {
             (t - 2, is_party)

@@ -5,10 +5,10 @@
 //! 65-year-old strongman") to the person the text last spoke of. A pronoun
 //! with no person in the previous sentences stays unresolved.
 
-use crate::rules::List;
 use super::{Doc, Mention};
 use crate::model::{AttributeValue, EntityType};
 use crate::rules::Anchor;
+use crate::rules::List;
 use rustc_hash::FxHashMap as HashMap;
 
 /// How many sentences back a pronoun may look for its person.

@@ -6,9 +6,9 @@
 //! entities: surnames and honorific forms join the full name, acronyms join
 //! the name they abbreviate.
 
-use crate::rules::List;
 use super::{Doc, Local, Mention};
 use crate::model::EntityType;
+use crate::rules::List;
 use crate::rules::{NameRole, Title};
 use crate::text::TokenKind;
 use rustc_hash::FxHashMap as HashMap;
@@ -297,11 +297,11 @@ fn constituencies(d: &mut Doc<'_>, covered: &mut [bool]) {
         // "Mid-Bedfordshire": a hyphen glued between capitalised words.
         (d.tok(t) == "-" && t > 0 && t + 1 < d.an.tokens.len() && glued(d, t) && d.is_cap(t - 1) && d.is_cap(t + 1))
             || d.is_cap(t)
-            && (!d.in_list(t, List::NotNames) || d.in_list(t, List::Compass))
-            && !d.in_list(t, List::TitleModifiers)
-            && !d.is_honorific(t)
-            && !is_title_start(d, t)
-            && (!covered[t] || place_at(d, t).is_some())
+                && (!d.in_list(t, List::NotNames) || d.in_list(t, List::Compass))
+                && !d.in_list(t, List::TitleModifiers)
+                && !d.is_honorific(t)
+                && !is_title_start(d, t)
+                && (!covered[t] || place_at(d, t).is_some())
     };
     for i in 0..d.an.tokens.len() {
         if !d.in_list(i, List::LegislatorTitles) || !d.tok(i).chars().all(|c| c.is_ascii_uppercase()) {
@@ -330,8 +330,13 @@ fn constituencies(d: &mut Doc<'_>, covered: &mut [bool]) {
             if r.clone().any(|t| d.pack.given_names.contains(d.tok(t)) && !covered[t]) {
                 continue;
             }
-            let inside: Vec<usize> = (0..d.mentions.len()).filter(|&m| d.mentions[m].tokens.start < r.end && d.mentions[m].tokens.end > r.start).collect();
-            if inside.iter().any(|&m| d.mentions[m].tokens.start < r.start || d.mentions[m].tokens.end > r.end) {
+            let inside: Vec<usize> = (0..d.mentions.len())
+                .filter(|&m| d.mentions[m].tokens.start < r.end && d.mentions[m].tokens.end > r.start)
+                .collect();
+            if inside
+                .iter()
+                .any(|&m| d.mentions[m].tokens.start < r.start || d.mentions[m].tokens.end > r.end)
+            {
                 continue;
             }
             if inside.len() == 1 && d.mentions[inside[0]].tokens == r {

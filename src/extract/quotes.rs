@@ -11,9 +11,9 @@
 //! the same or previous paragraph. A description with no name ("said one
 //! 70-year-old woman") leaves the speaker unknown.
 
-use crate::rules::List;
 use super::{Doc, LocalQuote};
 use crate::model::{EntityType, Span};
+use crate::rules::List;
 use crate::text::TokenKind;
 use std::ops::Range;
 

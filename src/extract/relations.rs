@@ -81,14 +81,22 @@ pub(super) fn extract(d: &mut Doc<'_>) {
 /// The entities coordinated with the mention `mi` in a sentence's items:
 /// "A and [the] B", either side, of the same type.
 fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the): (Sym, Sym)) -> Vec<usize> {
-    let Some(k) = items.iter().position(|it| matches!(*it, Item::Mention { index, .. } if index == mi)) else {
+    let Some(k) = items
+        .iter()
+        .position(|it| matches!(*it, Item::Mention { index, .. } if index == mi))
+    else {
         return Vec::new();
     };
     let etype = d.mentions[mi].etype;
     let the = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == the && sym != NONE);
     let is_and = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == and);
     let partner = |it: Option<&Item<'_>>| match it {
-        Some(&Item::Mention { index, etype: t, demonym: false, .. }) if t == etype => Some(d.mentions[index].entity),
+        Some(&Item::Mention {
+            index,
+            etype: t,
+            demonym: false,
+            ..
+        }) if t == etype => Some(d.mentions[index].entity),
         _ => None,
     };
     let mut out = Vec::new();
