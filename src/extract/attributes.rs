@@ -134,6 +134,16 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 span: f.span,
                 sentence: f.sentence,
             });
+            if f.title.affiliated && pred == "leaderOf" && d.entities[o].etype == EntityType::Organization && !is_party(d, o) {
+                d.relations.push(LocalRelation {
+                    subject: f.person,
+                    predicate: "affiliatedWith".into(),
+                    object: o,
+                    rule: format!("title:{}", f.title.words),
+                    span: f.span,
+                    sentence: f.sentence,
+                });
+            }
         }
     }
     // An opposition figure opposes whoever leads the main country.
@@ -264,7 +274,9 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
     let m = &d.mentions[mi];
     let si = d.sentence_of[m.tokens.start];
     let mut p = m.tokens.start;
-    while p > first && d.is_honorific(p - 1) {
+    // Skip honorifics ("Sir", "Dr"), but one that is a title itself ends the
+    // walk ("Medical Research Council Professor X").
+    while p > first && d.is_honorific(p - 1) && title_before(d, p, first).is_none() {
         p -= 1;
     }
     let mut complement = None;

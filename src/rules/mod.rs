@@ -106,6 +106,8 @@ struct TitleEntry {
     head_of_state: bool,
     #[serde(default)]
     party_role: bool,
+    #[serde(default)]
+    affiliated: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -170,6 +172,9 @@ pub struct Title {
     /// title gets the title's relation. Any other title held for a party
     /// ("Labour mayor", "Tory MP", "Labour minister") makes the person a member.
     pub party_role: bool,
+    /// The holder also works for the organisation the title names
+    /// ("Ford chief executive X": leaderOf and affiliatedWith Ford).
+    pub affiliated: bool,
 }
 
 /// Where a relation's subject or object comes from when not from a slot.
@@ -539,6 +544,7 @@ impl Builder {
                         relation: t.relation.as_ref().map(|r| r.get_ref().clone()),
                         head_of_state: t.head_of_state,
                         party_role: t.party_role,
+                        affiliated: t.affiliated,
                     },
                 );
             }
