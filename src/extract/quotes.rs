@@ -49,12 +49,17 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             let sentence = d.sentence_of[inner.start];
             let (speaker, rule) = match attribute(d, &inner, tokens.end) {
                 Some((sp, rule)) => (sp, rule),
-                None => match prev {
-                    Some((p, sp, known)) if para - p <= 1 && known => (sp, "quote:continued"),
-                    _ => match reported_before(d, sentence, s, inner.start) {
-                        Some(sp) => (Some(sp), "quote:after-reported-speech"),
-                        None => (None, "quote:unattributed"),
-                    },
+                // Someone speaking in the sentence just before ("X criticised
+                // the plans. "…"") outranks the speaker of an earlier quote,
+                // unless that sentence quotes someone itself.
+                None => {
+                    let reported = reported_before(d, sentence, s, inner.start);
+                    match (reported, prev) {
+                        (Some(sp), _) if !quotes_before(d, sentence) => (Some(sp), "quote:after-reported-speech"),
+                        (_, Some((p, sp, known))) if para - p <= 1 && known => (sp, "quote:continued"),
+                        (Some(sp), _) => (Some(sp), "quote:after-reported-speech"),
+                        (None, _) => (None, "quote:unattributed"),
+                    }
                 },
             };
             // Later quotes continue this one's speaker, named or not, unless
@@ -146,6 +151,11 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
 /// A quote opening a sentence right after reported speech ("X said
 /// prosecutors had drawn up a list. "We will …"") is X's; so is a quote
 /// opening the paragraph after "X criticised the rivalry on GMTV."
+/// Does the sentence before `sentence` hold a quotation?
+fn quotes_before(d: &Doc<'_>, sentence: usize) -> bool {
+    sentence > 0 && d.an.sentences[sentence - 1].tokens.clone().any(|t| d.in_quote(t))
+}
+
 fn reported_before(d: &Doc<'_>, sentence: usize, para_first: usize, inner_start: usize) -> Option<usize> {
     // Across a paragraph break only when the quote opens its paragraph.
     let opens_paragraph = inner_start == d.an.sentences[para_first].tokens.start + 1;
