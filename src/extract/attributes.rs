@@ -280,6 +280,7 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         p -= 1;
     }
     let mut complement = None;
+    let apposition = title_before(d, p, first).is_none();
     let (ts, title, end) = if let Some((ts, t)) = title_before(d, p, first) {
         (ts, t, p)
     } else if p > first + 1 && d.tok(p - 1) == "," {
@@ -323,6 +324,18 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
     let mut qualifier = qualifier_ending(d, q)
         .or_else(|| possessive_qualifier(d, q, first))
         .or_else(|| (q > first).then(|| org_reference(d, q - 1)).flatten());
+    // "a close ally of the ex-Yukos boss, X": the title is someone else's
+    // (but "a video of the ambassador, X" is X's).
+    if apposition {
+        let start = modifiers_before(d, qualifier.map_or(q, |_| mention_start(d, q)).min(q), first).0;
+        if start >= first + 3
+            && matches!(d.lower(start - 1), "the" | "a" | "an")
+            && d.lower(start - 2) == "of"
+            && d.in_list(start - 3, List::RelationalNouns)
+        {
+            return None;
+        }
+    }
     let mut party = None;
     // "London's Labour mayor", "the Scottish Labour MP": the party makes a
     // member; the title's relation goes to what qualifies the party. A role

@@ -284,10 +284,11 @@ pub enum List {
     PartyNouns,
     CompanyNouns,
     CoordinatedRelations,
+    RelationalNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 24] = [
+    pub const ALL: [(List, &'static str); 25] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -312,6 +313,7 @@ impl List {
         (List::PartyNouns, "party_nouns"),
         (List::CompanyNouns, "company_nouns"),
         (List::CoordinatedRelations, "coordinated_relations"),
+        (List::RelationalNouns, "relational_nouns"),
     ];
 }
 
