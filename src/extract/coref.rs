@@ -99,6 +99,7 @@ fn references(d: &mut Doc<'_>) {
                 let target = match rule.refers {
                     Anchor::MainCountry => d.main_country,
                     Anchor::MainCity => d.main_city,
+                    Anchor::Antecedent => antecedent(d, tokens.clone(), &rule.kinds),
                     _ => None,
                 };
                 if let Some(e) = target {
@@ -118,6 +119,29 @@ fn references(d: &mut Doc<'_>) {
     }
     d.mentions.extend(new);
     d.mentions.sort_by_key(|m| m.tokens.start);
+}
+
+/// The organisation a definite description ("the company", "the party")
+/// refers to: the last one named in this sentence or the two before, of one
+/// of `kinds` ("unknown" for none), unless a name follows the description
+/// ("the firm Ryanair").
+fn antecedent(d: &Doc<'_>, tokens: std::ops::Range<usize>, kinds: &[String]) -> Option<usize> {
+    if tokens.end < d.an.tokens.len() && d.is_cap(tokens.end) {
+        return None;
+    }
+    let si = d.sentence_of[tokens.start];
+    let fits = |e: usize| {
+        let kind = d.entities[e].kind.as_deref().unwrap_or("unknown");
+        kinds.is_empty() || kinds.iter().any(|k| k == kind)
+    };
+    d.mentions
+        .iter()
+        .rev()
+        .filter(|m| m.tokens.end <= tokens.start && !m.pronoun && !m.demonym && m.etype == EntityType::Organization)
+        .take_while(|m| si - d.sentence_of[m.tokens.start] <= 2)
+        .map(|m| m.entity)
+        .next()
+        .filter(|&e| fits(e))
 }
 
 fn pronouns(d: &mut Doc<'_>) {

@@ -666,6 +666,13 @@ mod stage_tests {
     }
 
     #[test]
+    fn the_company_refers_to_the_last_company() {
+        let f = facts("Shares in Unilever rose on Monday. \"We are confident about the year ahead,\" the company said.");
+        assert_eq!(f.quotes.len(), 1);
+        assert_eq!(f.quotes[0].speaker.as_deref(), Some("organization/unilever"));
+    }
+
+    #[test]
     fn pronouns_resolve_to_the_topic_person() {
         let f = facts("Prime Minister Jan Kowalczyk arrived in Warsaw. He said: \"We will never give up our country.\"");
         assert_eq!(f.quotes.len(), 1);

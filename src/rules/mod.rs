@@ -137,6 +137,8 @@ struct ReferenceEntry {
     id: String,
     pattern: Spanned<String>,
     refers: Spanned<String>,
+    #[serde(default)]
+    kinds: Vec<String>,
 }
 
 // ---------------------------------------------------------------- compiled pack
@@ -221,6 +223,9 @@ pub struct ReferenceRule {
     pub id: String,
     pub pattern: Pattern,
     pub refers: Anchor,
+    /// For `antecedent`: the kinds the organisation referred to may have
+    /// ("unknown": one with no kind); empty for any.
+    pub kinds: Vec<String>,
 }
 
 /// The compiled rule pack.
@@ -702,6 +707,7 @@ impl Builder {
                 id: r.id.clone(),
                 pattern,
                 refers,
+                kinds: r.kinds.clone(),
             });
         }
         if !errors.is_empty() {
