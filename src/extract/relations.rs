@@ -76,6 +76,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     }
     d.relations.extend(found);
     containment(d);
+    parties(d);
 }
 
 /// The entities coordinated with the mention `mi` in a sentence's items:
@@ -160,6 +161,37 @@ fn containment(d: &mut Doc<'_>) {
             rule: "gazetteer:in".into(),
             span: d.span_of(&m.tokens),
             sentence: si,
+        });
+    }
+    d.relations.extend(new);
+}
+
+/// A curated person's party, when the document names both ("Mr Blair …
+/// Labour"): memberOf, with the person's first mention as evidence.
+fn parties(d: &mut Doc<'_>) {
+    let mut new = Vec::new();
+    let mut done = Vec::new();
+    for m in &d.mentions {
+        if m.demonym || m.pronoun || m.etype != EntityType::Person || done.contains(&m.entity) {
+            continue;
+        }
+        let Some(entry) = d.entities[m.entity].entry else { continue };
+        let Some(party) = &d.pack.entries[entry].party else { continue };
+        let Some(&pe) = d.pack.entry_by_name.get(party) else { continue };
+        let Some(p) = d.entities.iter().position(|e| e.entry == Some(pe)) else {
+            continue;
+        };
+        if !d.mentions.iter().any(|x| x.entity == p && !x.demonym) {
+            continue;
+        }
+        done.push(m.entity);
+        new.push(LocalRelation {
+            subject: m.entity,
+            predicate: "memberOf".into(),
+            object: p,
+            rule: "gazetteer:party".into(),
+            span: d.span_of(&m.tokens),
+            sentence: d.sentence_of[m.tokens.start],
         });
     }
     d.relations.extend(new);

@@ -95,6 +95,7 @@ struct EntityEntry {
     capital: Option<String>,
     #[serde(rename = "in")]
     within: Option<String>,
+    party: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +155,8 @@ pub struct Entry {
     pub people: Vec<String>,
     pub capital: Option<String>,
     pub within: Option<String>,
+    /// A person's party: the canonical name of an organisation of kind "party".
+    pub party: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -513,6 +516,7 @@ impl Builder {
                 old.kind = e.kind.or(old.kind.take());
                 old.capital = e.capital.or(old.capital.take());
                 old.within = e.within.or(old.within.take());
+                old.party = e.party.or(old.party.take());
             } else {
                 self.entry_index.insert(key, self.entries.len());
                 self.entries.push(Entry {
@@ -524,6 +528,7 @@ impl Builder {
                     people: e.people,
                     capital: e.capital,
                     within: e.within,
+                    party: e.party,
                 });
             }
         }
@@ -829,6 +834,24 @@ mod tests {
         let pack = RulePack::builtin().unwrap_or_else(|e| panic!("{e}"));
         assert!(pack.entries.len() > 100);
         assert!(!pack.relations.is_empty());
+    }
+
+    #[test]
+    fn builtin_links_name_curated_entries() {
+        let pack = RulePack::builtin().unwrap();
+        for e in &pack.entries {
+            for target in [&e.within, &e.capital].into_iter().flatten() {
+                assert!(pack.entry_by_name.contains_key(target), "{}: no entry {target}", e.name);
+            }
+            if let Some(p) = &e.party {
+                let party = pack.entry_by_name.get(p).map(|&i| &pack.entries[i]);
+                assert!(
+                    party.is_some_and(|x| x.kind.as_deref() == Some("party")),
+                    "{}: party {p} is not a curated party",
+                    e.name
+                );
+            }
+        }
     }
 
     #[test]
