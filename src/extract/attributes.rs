@@ -400,12 +400,12 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
             continue;
         }
         if d.an.tokens[j].kind != crate::text::TokenKind::Word
-            || (d.is_cap(j) && !d.pack.word_in(w, List::TitleModifiers))
-            || d.pack.word_in(w, List::FunctionWords)
+            || (d.is_cap(j) && !d.in_list(j, List::TitleModifiers))
+            || d.in_list(j, List::FunctionWords)
         {
             return None;
         }
-        opposition |= d.pack.word_in(w, List::OppositionWords);
+        opposition |= d.in_list(j, List::OppositionWords);
         j += 1;
     }
     None
@@ -423,8 +423,8 @@ fn modifiers_before(d: &Doc<'_>, ts: usize, first: usize) -> (usize, bool) {
     let mut opposition = false;
     while q > first && qualifier_ending(d, q).is_none() {
         let w = d.lower(q - 1);
-        if d.pack.word_in(w, List::TitleModifiers) || (w == "-" && q >= first + 2 && d.in_list(q - 2, List::TitleModifiers)) {
-            opposition |= d.pack.word_in(w, List::OppositionWords);
+        if d.in_list(q - 1, List::TitleModifiers) || (w == "-" && q >= first + 2 && d.in_list(q - 2, List::TitleModifiers)) {
+            opposition |= d.in_list(q - 1, List::OppositionWords);
             q -= 1;
         } else {
             break;

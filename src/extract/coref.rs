@@ -176,10 +176,9 @@ fn pronouns(d: &mut Doc<'_>) {
             t += 1;
             continue;
         }
-        let w = d.lower(t);
-        let gender = if d.pack.word_in(w, List::PronounsMale) {
+        let gender = if d.in_list(t, List::PronounsMale) {
             Some('m')
-        } else if d.pack.word_in(w, List::PronounsFemale) {
+        } else if d.in_list(t, List::PronounsFemale) {
             Some('f')
         } else {
             None
@@ -191,7 +190,7 @@ fn pronouns(d: &mut Doc<'_>) {
             // A subject pronoun before any person of its sentence continues the
             // topic: the speaker, else the first person, of the last sentence
             // that spoke of one.
-            let initial = d.pack.word_in(w, List::PronounsSubject) && history.last().is_none_or(|&(_, s)| s != si);
+            let initial = d.in_list(t, List::PronounsSubject) && history.last().is_none_or(|&(_, s)| s != si);
             let cand = if initial {
                 let last_sentence = history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).map(|&(_, s)| s);
                 last_sentence.and_then(|ls| {
