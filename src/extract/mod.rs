@@ -673,6 +673,14 @@ mod stage_tests {
     }
 
     #[test]
+    fn a_curated_persons_party_when_both_are_named() {
+        let f = facts("Tony Blair spoke on Monday. Labour MPs cheered.");
+        assert!(has_relation(&f, "Tony Blair", "memberOf", "Labour Party"));
+        let f = facts("Tony Blair spoke on Monday.");
+        assert!(f.relations.is_empty());
+    }
+
+    #[test]
     fn pronouns_resolve_to_the_topic_person() {
         let f = facts("Prime Minister Jan Kowalczyk arrived in Warsaw. He said: \"We will never give up our country.\"");
         assert_eq!(f.quotes.len(), 1);
