@@ -159,7 +159,22 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     break;
                 }
             }
-            runs.push(classify(d, start..end, range.start));
+            // "Bryan Ferry and Luke Tomlinson", "Andy Roddick and Marat Safin":
+            // a full name (or a given name before another) and what follows
+            // "and" are two names, not one.
+            let and = (start + 1..end).find(|&k| d.lower(k) == "and");
+            let person_first = |k: usize| d.pack.given_names.contains(d.tok(k));
+            match and {
+                Some(k)
+                    if k + 1 < end
+                        && ((person_first(start) && (k - start >= 2 || person_first(k + 1)))
+                            || (person_first(k + 1) && k - start >= 2 && end - k > 2)) =>
+                {
+                    runs.push(classify(d, start..k, range.start));
+                    runs.push(classify(d, k + 1..end, range.start));
+                }
+                _ => runs.push(classify(d, start..end, range.start)),
+            }
             i = end;
         }
     }

@@ -681,6 +681,12 @@ mod stage_tests {
     }
 
     #[test]
+    fn two_names_joined_by_and_are_two_people() {
+        let f = facts("The hunt was joined by Bryan Ferry and Luke Tomlinson on Monday.");
+        assert_eq!(labels(&f, EntityType::Person), vec!["Bryan Ferry", "Luke Tomlinson"]);
+    }
+
+    #[test]
     fn pronouns_resolve_to_the_topic_person() {
         let f = facts("Prime Minister Jan Kowalczyk arrived in Warsaw. He said: \"We will never give up our country.\"");
         assert_eq!(f.quotes.len(), 1);
