@@ -118,10 +118,11 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         if let Some(o) = object {
             // memberOf ranges over organisations: a member for a place
             // ("the Witney MP") is affiliated with it; a party that
-            // qualifies an office rather than a party role has a member.
+            // qualifies an office rather than a party role ("Labour mayor")
+            // has a member ("Tory spokesman" stays affiliated).
             let pred = if pred == "memberOf" && d.entities[o].etype == EntityType::Place {
                 "affiliatedWith"
-            } else if is_party(d, o) && !f.title.party_role {
+            } else if is_party(d, o) && !f.title.party_role && pred == "leaderOf" {
                 "memberOf"
             } else {
                 pred.as_str()
