@@ -185,14 +185,16 @@ fn parties(d: &mut Doc<'_>) {
             continue;
         }
         done.push(m.entity);
-        new.push(LocalRelation {
-            subject: m.entity,
-            predicate: "memberOf".into(),
-            object: p,
-            rule: "gazetteer:party".into(),
-            span: d.span_of(&m.tokens),
-            sentence: d.sentence_of[m.tokens.start],
-        });
+        for predicate in ["memberOf", "affiliatedWith"] {
+            new.push(LocalRelation {
+                subject: m.entity,
+                predicate: predicate.into(),
+                object: p,
+                rule: "gazetteer:party".into(),
+                span: d.span_of(&m.tokens),
+                sentence: d.sentence_of[m.tokens.start],
+            });
+        }
     }
     d.relations.extend(new);
 }
