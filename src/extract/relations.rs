@@ -145,14 +145,27 @@ fn containment(d: &mut Doc<'_>) {
             continue;
         }
         let Some(entry) = d.entities[m.entity].entry else { continue };
-        let Some(within) = &d.pack.entries[entry].within else { continue };
-        let Some(&outer) = d.pack.entry_by_name.get(within) else { continue };
-        let Some(o) = d.entities.iter().position(|e| e.entry == Some(outer)) else {
-            continue;
+        // The nearest place up the curated chain that the document names
+        // ("Nairobi" in Kenya in Africa, with only Africa named).
+        let named = |outer: usize| {
+            d.entities
+                .iter()
+                .position(|e| e.entry == Some(outer))
+                .filter(|&o| d.mentions.iter().any(|x| x.entity == o && !x.demonym && !x.pronoun))
         };
-        if !d.mentions.iter().any(|x| x.entity == o && !x.demonym && !x.pronoun) {
-            continue;
+        let mut at = entry;
+        let mut found = None;
+        for _ in 0..4 {
+            let Some(&outer) = d.pack.entries[at].within.as_ref().and_then(|w| d.pack.entry_by_name.get(w)) else {
+                break;
+            };
+            if let Some(o) = named(outer) {
+                found = Some(o);
+                break;
+            }
+            at = outer;
         }
+        let Some(o) = found else { continue };
         let si = d.sentence_of[m.tokens.start];
         new.push(LocalRelation {
             subject: m.entity,
