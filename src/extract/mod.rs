@@ -655,7 +655,7 @@ mod stage_tests {
             "Profits at Marks and Spencer fell, said its chairman, Sir Anthony Greener.              The Scottish National Party attacked the plan. Alex Neil, the party's justice spokesman, said it was wrong.",
         );
         assert!(has_relation(&f, "Sir Anthony Greener", "leaderOf", "Marks & Spencer"));
-        assert!(has_relation(&f, "Alex Neil", "memberOf", "Scottish National Party"));
+        assert!(has_relation(&f, "Alex Neil", "affiliatedWith", "Scottish National Party"));
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                         (Some(sp), _) => (Some(sp), "quote:after-reported-speech"),
                         (None, _) => (None, "quote:unattributed"),
                     }
-                },
+                }
             };
             // Later quotes continue this one's speaker, named or not, unless
             // nobody was seen speaking it.
