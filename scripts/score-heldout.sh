@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scores gleaner on the held-out annotations in tests/heldout/ (12 BBC
+# Scores gleaner on the held-out annotations in tests/heldout/ (BBC
 # articles of ../shared/corpus/news.jsonl, annotated for this check by people
 # who did not see gleaner's output; the texts are taken from the corpus,
 # which is not copied into the repository). Usage: scripts/score-heldout.sh [--verbose]
