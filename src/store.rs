@@ -68,7 +68,7 @@ pub struct BulkLoad<'a> {
 }
 
 const FIRST_BATCH: usize = 50_000;
-const LARGEST_BATCH: usize = 1_600_000;
+const LARGEST_BATCH: usize = 400_000;
 
 impl<'a> BulkLoad<'a> {
     pub fn new(store: &'a Store) -> Self {
