@@ -88,10 +88,31 @@ pub fn analyse(text: &str, rules: &TextRules) -> Analysis {
 }
 
 fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
+    let bytes = line.as_bytes();
     let mut chars = line.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if c.is_whitespace() {
             continue;
+        }
+        // Fast path: an ASCII word of letters (most tokens) followed by a
+        // byte that can neither continue it nor start a clitic or separator.
+        if c.is_ascii_alphabetic() {
+            let mut end = i + 1;
+            while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
+                end += 1;
+            }
+            let next = bytes.get(end).copied();
+            if next.is_none_or(|b| b.is_ascii() && !b.is_ascii_alphanumeric() && b != b'\'') {
+                while chars.peek().is_some_and(|&(j, _)| j < end) {
+                    chars.next();
+                }
+                tokens.push(Token {
+                    start: offset + i,
+                    end: offset + end,
+                    kind: TokenKind::Word,
+                });
+                continue;
+            }
         }
         if c.is_alphanumeric() {
             let mut end = i + c.len_utf8();
