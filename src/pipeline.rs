@@ -150,6 +150,9 @@ fn run<T: Send>(
                 }
             }
         });
+        // Owned here, so that when `each` fails the receiver is dropped
+        // before the scope waits for the reader, whose next send then fails.
+        let rx = rx;
         for (facts, errors) in rx.iter() {
             for e in errors {
                 report(&bar, summary, e);

@@ -657,3 +657,40 @@ fn a_killed_build_leaves_a_consistent_store() {
         );
     }
 }
+
+#[test]
+fn extract_stops_when_its_reader_goes_away() {
+    // `gleaner extract corpus | head`: a write error ends the run (it used
+    // to leave the reading thread waiting forever).
+    use std::io::Read;
+    let dir = TempDir::new().unwrap();
+    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
+    let jsonl = dir.path().join("many.jsonl");
+    let lines: String = (0..2000)
+        .map(|i| serde_json::json!({"id": format!("d{i}"), "text": text}).to_string() + "\n")
+        .collect();
+    std::fs::write(&jsonl, lines).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gleaner"))
+        .args(["extract", "-q"])
+        .arg(&jsonl)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("gleaner extract still running a minute after its reader went away");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success());
+}
