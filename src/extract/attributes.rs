@@ -174,7 +174,8 @@ pub(super) fn extract(d: &mut Doc<'_>) {
 
 /// Definite title descriptions in subject position ("The Tory leader
 /// argued", `"…," the home secretary said`): the person who already bears
-/// that title in the document, else, when the title is qualified ("Tory
+/// that title (or one ending in it: "the minister" is the justice minister)
+/// in the document, else, when the title is qualified ("Tory
 /// leader"), the person the text last spoke of. An unqualified title with
 /// no bearer ("the prime minister") stays unresolved.
 fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Mention>) {
@@ -216,7 +217,7 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
             let bearer = known
                 .iter()
                 .rev()
-                .find(|f| std::ptr::eq(f.title, title) && f.span.start < d.an.tokens[t].start)
+                .find(|f| same_office(f.title, title) && f.span.start < d.an.tokens[t].start)
                 .map(|f| f.person);
             let person = bearer.or_else(|| {
                 qualifier?;
@@ -497,6 +498,12 @@ fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
         .filter(|m| m.tokens.end <= start && !m.pronoun && !m.demonym && si - d.sentence_of[m.tokens.start] <= 1)
         .map(|m| m.entity)
         .find(|&e| want(d, e))
+}
+
+/// Does a bearer of `held` answer to the description `said` ("the minister"
+/// is the "justice minister" named before)?
+fn same_office(held: &Title, said: &Title) -> bool {
+    std::ptr::eq(held, said) || held.words.strip_suffix(said.words.as_str()).is_some_and(|rest| rest.ends_with(' '))
 }
 
 fn is_party(d: &Doc<'_>, e: usize) -> bool {

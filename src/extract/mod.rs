@@ -687,6 +687,13 @@ mod stage_tests {
     }
 
     #[test]
+    fn the_minister_is_the_justice_minister_named_before() {
+        let f = facts("Justice Minister Cathy Jamieson dropped the plans. The minister said: \"Better joint working will help prisons.\"");
+        assert_eq!(f.quotes.len(), 1);
+        assert_eq!(f.quotes[0].speaker.as_deref(), Some("person/cathy-jamieson"));
+    }
+
+    #[test]
     fn pronouns_resolve_to_the_topic_person() {
         let f = facts("Prime Minister Jan Kowalczyk arrived in Warsaw. He said: \"We will never give up our country.\"");
         assert_eq!(f.quotes.len(), 1);
