@@ -27,6 +27,9 @@ struct Found<'p> {
     opposition: bool,
     span: Span,
     sentence: usize,
+    /// From a title in the plural ("Labour MPs A and B"): it also holds for
+    /// the persons listed after this one.
+    plural: bool,
 }
 
 pub(super) fn extract(d: &mut Doc<'_>) {
@@ -41,6 +44,14 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         let first = d.an.sentences[si].tokens.start;
         let last = d.an.sentences[si].tokens.end;
         if let Some(f) = title_left(d, mi, first) {
+            let listed = if f.plural { listed_after(d, mi, last) } else { Vec::new() };
+            for person in listed {
+                found.push(Found {
+                    person,
+                    text: f.text.clone(),
+                    ..f
+                });
+            }
             found.push(f);
         }
         // Apposition after the name: ", a senior KGB officer", " - a former Yale historian", ", 50,".
@@ -239,6 +250,7 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                 opposition,
                 span: d.span_of(&(t..end)),
                 sentence: si,
+                plural: false,
             });
             mentions.push(Mention {
                 tokens: t..end,
@@ -283,7 +295,9 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
     }
     let mut complement = None;
     let apposition = title_before(d, p, first).is_none();
-    let (ts, title, end) = if let Some((ts, t)) = title_before(d, p, first) {
+    let plural_title = d.plural_title_to.get(p).copied().flatten().filter(|&(start, _)| start >= first);
+    let plural = title_before(d, p, first).is_none() && plural_title.is_some();
+    let (ts, title, end) = if let Some((ts, t)) = title_before(d, p, first).or(plural_title) {
         (ts, t, p)
     } else if p > first + 1 && d.tok(p - 1) == "," {
         // Apposition before the name: "the ambassador to Slovakia, X", "the director of public prosecutions, X".
@@ -352,17 +366,71 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
             qualifier = Some(outer);
         }
     }
+    let mut text = collapse(d.surface(&(q..end)));
+    if plural {
+        text = singular_title(&text, title);
+    }
     Some(Found {
         person: m.entity,
         title,
-        text: collapse(d.surface(&(q..end))),
+        text,
         qualifier,
         party,
         complement,
         opposition,
         span: d.span_of(&(qualifier.map_or(q, |_| mention_start(d, q)).min(q)..m.tokens.end)),
         sentence: si,
+        plural,
     })
+}
+
+/// A plural title as written ("Labour MPs", "managers") in the singular,
+/// its last word taken from the pack ("Labour MP", "manager").
+fn singular_title(text: &str, title: &Title) -> String {
+    let one = title.words.rsplit(' ').next().unwrap_or(&title.words);
+    let (head, last) = text.rsplit_once(' ').unwrap_or(("", text));
+    let one = if last.chars().all(|c| !c.is_lowercase() || c == 's') && last.chars().any(char::is_uppercase) {
+        one.to_uppercase()
+    } else if last.starts_with(char::is_uppercase) {
+        let mut c = one.chars();
+        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    } else {
+        one.to_string()
+    };
+    if head.is_empty() {
+        one
+    } else {
+        format!("{head} {one}")
+    }
+}
+
+/// The persons listed after the person of mention `mi`: "A and B",
+/// "A, B and C".
+fn listed_after(d: &Doc<'_>, mi: usize, last: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut k = d.mentions[mi].tokens.end;
+    while k + 1 < last && matches!(d.tok(k), "," | "and") {
+        let mut next = k + 1;
+        if d.tok(k) == "," && d.lower(next) == "and" {
+            next += 1;
+        }
+        while next < last && d.is_honorific(next) {
+            next += 1;
+        }
+        let Some(m) = d.mention_at(next).map(|i| &d.mentions[i]) else {
+            break;
+        };
+        if m.etype != EntityType::Person || m.demonym || m.pronoun {
+            break;
+        }
+        out.push(m.entity);
+        let was_and = d.tok(k) == "and" || next > k + 1 && d.lower(k + 1) == "and";
+        k = m.tokens.end;
+        if was_and {
+            break;
+        }
+    }
+    out
 }
 
 /// Title after the name: "X, a senior KGB officer".
@@ -384,6 +452,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
                 opposition,
                 span: d.span_of(&(m.tokens.start..end)),
                 sentence: si,
+                plural: false,
             });
         }
         if let Some(mm) = d.mention_at(j).map(|i| &d.mentions[i]).filter(|m| !m.pronoun) {

@@ -477,6 +477,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         run.etype = Some(EntityType::Person);
     } else if prev_in(List::OrgDescriptors)
         || (len == 1 && is_acronym(d.tok(last)) && !d.in_list(last, List::NotNames))
+        || (!(len == 1 && (initial || d.in_list(last, List::OrgHeads))) && qualifies_named_title(d, &tokens))
         || descriptor_apposition(d, &tokens, sentence_start)
         || (len == 1 && !initial && possessive_title_follows(d, tokens.end))
     {
@@ -493,6 +494,20 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         run.weak = true;
     }
     run
+}
+
+/// Is the run followed by a lower-case title and a name ("Balfour Beatty
+/// managers Anthony Walker", "Railtrack chief executive John Armitt")? Then
+/// it is the organisation the title belongs to. A run starting with a given
+/// name is a person's name instead; one word opening the sentence ("Jailed")
+/// or a bare head noun ("Committee chairman X") is not a name.
+fn qualifies_named_title(d: &Doc<'_>, tokens: &Range<usize>) -> bool {
+    let e = tokens.end;
+    if e >= d.an.tokens.len() || d.is_cap(e) || d.pack.given_names.contains(d.tok(tokens.start)) {
+        return false;
+    }
+    let title_end = d.title_from[e].or(d.plural_title_from[e]).map(|(end, _)| end);
+    title_end.is_some_and(|end| end < d.an.tokens.len() && d.sentence_of[end] == d.sentence_of[e] && d.is_cap(end))
 }
 
 /// Is the run ending before `e` followed by a title in apposition

@@ -85,6 +85,9 @@ pub(crate) struct Doc<'a> {
     pub title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
     /// The longest title ending before each token: (first token, title).
     pub title_to: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    /// The same for titles in the plural ("Labour MPs"): ending before, starting at each token.
+    pub plural_title_to: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    pub plural_title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
     /// Mention starting at / ending before each token (`u32::MAX`: none).
     pub mention_start: Vec<u32>,
     pub mention_end: Vec<u32>,
@@ -299,6 +302,8 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         mention_end: Vec::new(),
         title_from: Vec::new(),
         title_to: Vec::new(),
+        plural_title_to: Vec::new(),
+        plural_title_from: Vec::new(),
         main_country: None,
         main_city: None,
         relations: Vec::new(),
@@ -354,6 +359,8 @@ fn find_titles<'a>(d: &mut Doc<'a>) {
     let n = d.an.tokens.len();
     d.title_from = vec![None; n];
     d.title_to = vec![None; n + 1];
+    d.plural_title_to = vec![None; n + 1];
+    d.plural_title_from = vec![None; n];
     for i in 0..n {
         if !pack.title_starts.contains(&d.syms[i]) {
             continue;
@@ -368,6 +375,13 @@ fn find_titles<'a>(d: &mut Doc<'a>) {
                 d.title_from[i] = Some((i + len, title));
                 if d.title_to[i + len].is_none_or(|(s, _)| s > i) {
                     d.title_to[i + len] = Some((i, title));
+                }
+            }
+            if let Some(key) = pack.plural_title_seqs.get(seq) {
+                let title = &pack.titles[key];
+                d.plural_title_from[i] = Some((i + len, title));
+                if d.plural_title_to[i + len].is_none_or(|(s, _)| s > i) {
+                    d.plural_title_to[i + len] = Some((i, title));
                 }
             }
         }
@@ -691,6 +705,23 @@ mod stage_tests {
         let f = facts("Justice Minister Cathy Jamieson dropped the plans. The minister said: \"Better joint working will help prisons.\"");
         assert_eq!(f.quotes.len(), 1);
         assert_eq!(f.quotes[0].speaker.as_deref(), Some("person/cathy-jamieson"));
+    }
+
+    #[test]
+    fn a_plural_title_holds_for_each_listed_person() {
+        let f = facts("On Monday Balfour Beatty managers Anthony Walker and Nicholas Jeffries went on trial.");
+        assert_eq!(labels(&f, EntityType::Organization), vec!["Balfour Beatty"]);
+        assert!(has_relation(&f, "Anthony Walker", "affiliatedWith", "Balfour Beatty"));
+        assert!(has_relation(&f, "Nicholas Jeffries", "affiliatedWith", "Balfour Beatty"));
+        let titles: Vec<&str> = f
+            .attributes
+            .iter()
+            .filter_map(|a| match &a.value {
+                AttributeValue::Title(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(titles, vec!["manager", "manager"]);
     }
 
     #[test]

@@ -258,6 +258,8 @@ pub struct RulePack {
     pub sym_class: Vec<u64>,
     /// Titles as symbol sequences, to their key in `titles`.
     pub title_seqs: HashMap<Box<[Sym]>, String>,
+    /// Titles in the plural ("Labour MPs A and B"), to their key in `titles`.
+    pub plural_title_seqs: HashMap<Box<[Sym]>, String>,
     /// First words of titles.
     pub title_starts: HashSet<Sym>,
     /// The bit mask of each list the code reads (`List as usize`); 0 when the pack lacks it.
@@ -726,9 +728,18 @@ impl Builder {
             }
         }
         let mut title_seqs: HashMap<Box<[Sym]>, String> = HashMap::default();
+        let mut plural_title_seqs: HashMap<Box<[Sym]>, String> = HashMap::default();
         for key in self.titles.keys() {
             let seq: Box<[Sym]> = key.split(' ').map(|w| interner.intern(w)).collect();
             title_seqs.insert(seq, key.clone());
+            if let Some((head, last)) = key.rsplit_once(' ').map_or(Some(("", key.as_str())), Some) {
+                let plural = plural_of(last);
+                if !self.titles.contains_key(&plural) && plural != last {
+                    let words = head.split(' ').filter(|w| !w.is_empty()).chain(std::iter::once(plural.as_str()));
+                    let seq: Box<[Sym]> = words.map(|w| interner.intern(w)).collect();
+                    plural_title_seqs.insert(seq, key.clone());
+                }
+            }
         }
         let mut sym_class = vec![0u64; interner.map.len()];
         for (name, words) in &lexicon {
@@ -800,9 +811,22 @@ impl Builder {
             symbols: interner.map,
             class_bit: interner.class_bit,
             sym_class,
-            title_starts: title_seqs.keys().map(|seq| seq[0]).collect(),
+            title_starts: title_seqs.keys().chain(plural_title_seqs.keys()).map(|seq| seq[0]).collect(),
             title_seqs,
+            plural_title_seqs,
         })
+    }
+}
+
+/// The plural of an English noun, by the regular rules ("manager" →
+/// "managers", "secretary" → "secretaries", "boss" → "bosses").
+fn plural_of(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u'])) {
+        format!("{stem}ies")
+    } else if word.ends_with(['s', 'x', 'z']) || word.ends_with("ch") || word.ends_with("sh") {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
     }
 }
 
