@@ -499,11 +499,16 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
 /// Is the run followed by a lower-case title and a name ("Balfour Beatty
 /// managers Anthony Walker", "Railtrack chief executive John Armitt")? Then
 /// it is the organisation the title belongs to. A run starting with a given
-/// name is a person's name instead; one word opening the sentence ("Jailed")
-/// or a bare head noun ("Committee chairman X") is not a name.
+/// name is a person's name instead; one word opening the sentence ("Jailed"),
+/// a bare head noun ("Committee chairman X") or title modifiers ("Catholic
+/// priest X") are not a name.
 fn qualifies_named_title(d: &Doc<'_>, tokens: &Range<usize>) -> bool {
     let e = tokens.end;
-    if e >= d.an.tokens.len() || d.is_cap(e) || d.pack.given_names.contains(d.tok(tokens.start)) {
+    if e >= d.an.tokens.len()
+        || d.is_cap(e)
+        || d.pack.given_names.contains(d.tok(tokens.start))
+        || tokens.clone().all(|t| d.in_list(t, List::TitleModifiers))
+    {
         return false;
     }
     let title_end = d.title_from[e].or(d.plural_title_from[e]).map(|(end, _)| end);
