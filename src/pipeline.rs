@@ -117,14 +117,17 @@ fn run<T: Send>(
     // One thread reads and extracts batch n+1 (on the pool) while this one
     // hands batch n to `each`: loading overlaps extraction, order is kept.
     let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<(DocFacts, T)>, Vec<crate::source::SourceError>)>(1);
+    // Set when `each` fails: the reader stops at its next document.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(|| {
             let tx = tx; // owned here, so the receiver ends when this thread does
             let mut docs = Inputs::new(inputs).peekable();
-            loop {
+            while !stopped() {
                 let mut batch = Vec::with_capacity(BATCH);
                 let mut errors = Vec::new();
-                while batch.len() < BATCH {
+                while batch.len() < BATCH && !stopped() {
                     match docs.next() {
                         Some(Ok(d)) => batch.push(d),
                         Some(Err(e)) => errors.push(e),
@@ -161,7 +164,10 @@ fn run<T: Send>(
             if facts.is_empty() {
                 continue;
             }
-            each(facts, summary)?;
+            if let Err(e) = each(facts, summary) {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                return Err(e);
+            }
             bar.set_message(format!("{} docs", summary.documents));
         }
         Ok(())

@@ -295,21 +295,32 @@ pub fn write_nquads(quads: &[Quad], out: &mut Vec<u8>) {
     }
 }
 
-/// A string literal, quoted and escaped.
+/// A string literal, quoted and escaped exactly as oxigraph's N-Quads
+/// serialiser does (oxrdf `print_quoted_str`), so `extract` and `export`
+/// write the same bytes.
 fn string_bytes(value: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    if !value.bytes().any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r')) {
+    let plain = |c: char| !matches!(c, '\0'..='\u{1F}' | '"' | '\\' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}');
+    if value.chars().all(plain) {
         out.extend_from_slice(value.as_bytes());
-        out.push(b'"');
-        return;
-    }
-    for b in value.bytes() {
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.push(b),
+    } else {
+        for c in value.chars() {
+            match c {
+                '\u{8}' => out.extend_from_slice(b"\\b"),
+                '\t' => out.extend_from_slice(b"\\t"),
+                '\n' => out.extend_from_slice(b"\\n"),
+                '\u{C}' => out.extend_from_slice(b"\\f"),
+                '\r' => out.extend_from_slice(b"\\r"),
+                '"' => out.extend_from_slice(b"\\\""),
+                '\\' => out.extend_from_slice(b"\\\\"),
+                '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' => {
+                    out.extend_from_slice(format!("\\u{:04X}", u32::from(c)).as_bytes())
+                }
+                _ => {
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+            }
         }
     }
     out.push(b'"');
@@ -333,7 +344,7 @@ mod tests {
             Quad::new(
                 s.clone(),
                 nn(RDFS_LABEL),
-                Literal::new_simple_literal("say \"hi\"\\ now\nthen\r Лука"),
+                Literal::new_simple_literal("say \"hi\"\\ now\nthen\r Лука\ttab \u{1}\u{8}\u{C}\u{7F}\u{FFFF}"),
                 g.clone(),
             ),
             Quad::new(s.clone(), nn(GL_AGE), Literal::from(65i64), g.clone()),

@@ -45,14 +45,37 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         let last = d.an.sentences[si].tokens.end;
         if let Some(f) = title_left(d, mi, first) {
             let listed = if f.plural { listed_after(d, mi, last) } else { Vec::new() };
-            for person in listed {
+            let text = f.text.clone();
+            let start = f.span.start;
+            found.push(f);
+            // Each listed person's evidence runs from the title to their name.
+            for (other, end) in listed {
+                let Found {
+                    title,
+                    qualifier,
+                    party,
+                    complement,
+                    opposition,
+                    sentence,
+                    plural,
+                    ..
+                } = found[found.len() - 1];
                 found.push(Found {
-                    person,
-                    text: f.text.clone(),
-                    ..f
+                    person: other,
+                    title,
+                    text: text.clone(),
+                    qualifier,
+                    party,
+                    complement,
+                    opposition,
+                    span: Span {
+                        start,
+                        end: d.an.tokens[end - 1].end,
+                    },
+                    sentence,
+                    plural,
                 });
             }
-            found.push(f);
         }
         // Apposition after the name: ", a senior KGB officer", " - a former Yale historian", ", 50,".
         let b = m.tokens.end;
@@ -95,6 +118,22 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         if f.opposition {
             opponents.push((f.person, f.span, f.sentence));
         }
+        if let Some(p) = f.party {
+            // "London's Labour mayor": a member; "London's Labour spokesman": affiliated.
+            let predicate = if f.title.relation.as_deref() == Some("affiliatedWith") {
+                "affiliatedWith"
+            } else {
+                "memberOf"
+            };
+            d.relations.push(LocalRelation {
+                subject: f.person,
+                predicate: predicate.into(),
+                object: p,
+                rule: format!("title-party:{}", f.title.words),
+                span: f.span,
+                sentence: f.sentence,
+            });
+        }
         let Some(pred) = &f.title.relation else { continue };
         // "Deputy Prime Minister X" does not lead: affiliated with what qualifies the title, if anything.
         let subordinate = f
@@ -116,16 +155,6 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 None => sentence_country(d, f.sentence).or(d.main_country),
             }
         });
-        if let Some(p) = f.party {
-            d.relations.push(LocalRelation {
-                subject: f.person,
-                predicate: "memberOf".into(),
-                object: p,
-                rule: format!("title-party:{}", f.title.words),
-                span: f.span,
-                sentence: f.sentence,
-            });
-        }
         if let Some(o) = object {
             // memberOf ranges over organisations: a member for a place
             // ("the Witney MP") is affiliated with it; a party that
@@ -225,10 +254,13 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
             if end < range.end && (d.is_cap(end) || d.lower(end) == "of" || d.tok(end) == ",") {
                 continue;
             }
+            let before = |f: &&Found<'_>| f.span.start < d.an.tokens[t].start;
             let bearer = known
                 .iter()
                 .rev()
-                .find(|f| same_office(f.title, title) && f.span.start < d.an.tokens[t].start)
+                .filter(before)
+                .find(|f| std::ptr::eq(f.title, title))
+                .or_else(|| known.iter().rev().filter(before).find(|f| same_office(d, f.title, title)))
                 .map(|f| f.person);
             let person = bearer.or_else(|| {
                 qualifier?;
@@ -384,29 +416,27 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
     })
 }
 
-/// A plural title as written ("Labour MPs", "managers") in the singular,
-/// its last word taken from the pack ("Labour MP", "manager").
+/// A plural title as written ("Labour MPs", "co-founders", "secretaries")
+/// in the singular: only the plural ending of the last word goes.
 fn singular_title(text: &str, title: &Title) -> String {
     let one = title.words.rsplit(' ').next().unwrap_or(&title.words);
-    let (head, last) = text.rsplit_once(' ').unwrap_or(("", text));
-    let one = if last.chars().all(|c| !c.is_lowercase() || c == 's') && last.chars().any(char::is_uppercase) {
-        one.to_uppercase()
-    } else if last.starts_with(char::is_uppercase) {
-        let mut c = one.chars();
-        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-    } else {
-        one.to_string()
+    let many = crate::rules::plural_of(one);
+    let cut = text.len().saturating_sub(many.len());
+    let Some(tail) = text.get(cut..).filter(|t| t.eq_ignore_ascii_case(&many)) else {
+        return text.to_string();
     };
-    if head.is_empty() {
-        one
+    let singular = if many.ends_with("ies") && !one.ends_with("ie") {
+        let y = if tail.ends_with("IES") { "Y" } else { "y" };
+        format!("{}{y}", &tail[..tail.len() - 3])
     } else {
-        format!("{head} {one}")
-    }
+        tail[..one.len()].to_string()
+    };
+    format!("{}{singular}", &text[..cut])
 }
 
 /// The persons listed after the person of mention `mi`: "A and B",
-/// "A, B and C".
-fn listed_after(d: &Doc<'_>, mi: usize, last: usize) -> Vec<usize> {
+/// "A, B and C"; each with the token after its name.
+fn listed_after(d: &Doc<'_>, mi: usize, last: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut k = d.mentions[mi].tokens.end;
     while k + 1 < last && matches!(d.tok(k), "," | "and") {
@@ -423,7 +453,7 @@ fn listed_after(d: &Doc<'_>, mi: usize, last: usize) -> Vec<usize> {
         if m.etype != EntityType::Person || m.demonym || m.pronoun {
             break;
         }
-        out.push(m.entity);
+        out.push((m.entity, m.tokens.end));
         let was_and = d.tok(k) == "and" || next > k + 1 && d.lower(k + 1) == "and";
         k = m.tokens.end;
         if was_and {
@@ -570,9 +600,13 @@ fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
 }
 
 /// Does a bearer of `held` answer to the description `said` ("the minister"
-/// is the "justice minister" named before)?
-fn same_office(held: &Title, said: &Title) -> bool {
-    std::ptr::eq(held, said) || held.words.strip_suffix(said.words.as_str()).is_some_and(|rest| rest.ends_with(' '))
+/// is the "justice minister" named before)? Exact titles are tried first.
+/// A deputy, vice or shadow office is not the office ("the chancellor" is
+/// not the shadow chancellor).
+fn same_office(d: &Doc<'_>, held: &Title, said: &Title) -> bool {
+    held.words
+        .strip_suffix(said.words.as_str())
+        .is_some_and(|rest| rest.ends_with(' ') && !rest.split([' ', '-']).any(|w| d.pack.word_in(w, List::SubordinateWords)))
 }
 
 fn is_party(d: &Doc<'_>, e: usize) -> bool {

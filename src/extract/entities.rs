@@ -329,7 +329,11 @@ fn constituencies(d: &mut Doc<'_>, covered: &mut [bool]) {
         while j > first && i - j < 4 && word_ok(d, covered, j - 1) {
             j -= 1;
         }
-        if j < i && !(j == first && i - j == 1 && !covered[j]) {
+        // Not a name after an honorific, title or person cue ("Mr Field MP"),
+        // nor an organisation ("Forward Wales AM").
+        let person_before =
+            j > first && (d.is_honorific(j - 1) || d.in_list(j - 1, List::PersonCues) || title_before(d, j, first).is_some());
+        if j < i && !(j == first && i - j == 1 && !covered[j]) && !person_before && !d.in_list(i - 1, List::OrgHeads) {
             runs.push(j..i);
         }
         if i + 2 < last && d.lower(i + 1) == "for" {
@@ -510,6 +514,13 @@ fn qualifies_named_title(d: &Doc<'_>, tokens: &Range<usize>) -> bool {
         || tokens.clone().all(|t| d.in_list(t, List::TitleModifiers))
     {
         return false;
+    }
+    // "Kennedy aide Mark Oaten" after "Charles Kennedy": a surname, not a firm.
+    if tokens.len() == 1 {
+        let w = d.tok(tokens.start);
+        if (1..d.an.tokens.len()).any(|k| d.tok(k) == w && d.pack.given_names.contains(d.tok(k - 1))) {
+            return false;
+        }
     }
     let title_end = d.title_from[e].or(d.plural_title_from[e]).map(|(end, _)| end);
     title_end.is_some_and(|end| end < d.an.tokens.len() && d.sentence_of[end] == d.sentence_of[e] && d.is_cap(end))

@@ -725,6 +725,21 @@ mod stage_tests {
     }
 
     #[test]
+    fn the_chancellor_is_not_the_shadow_chancellor() {
+        let f = facts(
+            "Chancellor Gordon Brown spoke first. Shadow chancellor Oliver Letwin replied. \
+             \"We will keep the economy stable,\" the chancellor said.",
+        );
+        assert_eq!(f.quotes[0].speaker.as_deref(), Some("person/gordon-brown"));
+    }
+
+    #[test]
+    fn a_name_after_an_honorific_is_not_a_constituency() {
+        let f = facts("On Monday Mr Field MP said the plan was wrong.");
+        assert!(labels(&f, EntityType::Place).is_empty(), "{:?}", labels(&f, EntityType::Place));
+    }
+
+    #[test]
     fn pronouns_resolve_to_the_topic_person() {
         let f = facts("Prime Minister Jan Kowalczyk arrived in Warsaw. He said: \"We will never give up our country.\"");
         assert_eq!(f.quotes.len(), 1);

@@ -55,7 +55,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 None => {
                     let reported = reported_before(d, sentence, s, inner.start);
                     match (reported, prev) {
-                        (Some(sp), _) if !quotes_before(d, sentence) => (Some(sp), "quote:after-reported-speech"),
+                        (Some(sp), _) if !quotes.iter().any(|q: &LocalQuote| q.sentence + 1 == sentence) => {
+                            (Some(sp), "quote:after-reported-speech")
+                        }
                         (_, Some((p, sp, known))) if para - p <= 1 && known => (sp, "quote:continued"),
                         (Some(sp), _) => (Some(sp), "quote:after-reported-speech"),
                         (None, _) => (None, "quote:unattributed"),
@@ -151,11 +153,6 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
 /// A quote opening a sentence right after reported speech ("X said
 /// prosecutors had drawn up a list. "We will …"") is X's; so is a quote
 /// opening the paragraph after "X criticised the rivalry on GMTV."
-/// Does the sentence before `sentence` hold a quotation?
-fn quotes_before(d: &Doc<'_>, sentence: usize) -> bool {
-    sentence > 0 && d.an.sentences[sentence - 1].tokens.clone().any(|t| d.in_quote(t))
-}
-
 fn reported_before(d: &Doc<'_>, sentence: usize, para_first: usize, inner_start: usize) -> Option<usize> {
     // Across a paragraph break only when the quote opens its paragraph.
     let opens_paragraph = inner_start == d.an.sentences[para_first].tokens.start + 1;

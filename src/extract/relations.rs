@@ -90,7 +90,7 @@ fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the): (Sym, Sy
     };
     let etype = d.mentions[mi].etype;
     let the = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == the && sym != NONE);
-    let is_and = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == and);
+    let is_and = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == and && sym != NONE);
     let partner = |it: Option<&Item<'_>>| match it {
         Some(&Item::Mention {
             index,
@@ -180,7 +180,8 @@ fn containment(d: &mut Doc<'_>) {
 }
 
 /// A curated person's party, when the document names both ("Mr Blair …
-/// Labour"): memberOf, with the person's first mention as evidence.
+/// Labour"): memberOf and affiliatedWith (annotators use either), with the
+/// person's first mention as evidence.
 fn parties(d: &mut Doc<'_>) {
     let mut new = Vec::new();
     let mut done = Vec::new();

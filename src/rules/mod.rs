@@ -174,8 +174,8 @@ pub struct Title {
     pub relation: Option<String>,
     pub head_of_state: bool,
     /// A role inside a party ("leader", "chairman"): a party qualifying the
-    /// title gets the title's relation. Any other title held for a party
-    /// ("Labour mayor", "Tory MP", "Labour minister") makes the person a member.
+    /// title gets the title's relation. An office held for a party ("Labour
+    /// mayor") makes the person a member instead of the party's leader.
     pub party_role: bool,
     /// The holder also works for the organisation the title names
     /// ("Ford chief executive X": leaderOf and affiliatedWith Ford).
@@ -820,7 +820,7 @@ impl Builder {
 
 /// The plural of an English noun, by the regular rules ("manager" →
 /// "managers", "secretary" → "secretaries", "boss" → "bosses").
-fn plural_of(word: &str) -> String {
+pub fn plural_of(word: &str) -> String {
     if let Some(stem) = word.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u'])) {
         format!("{stem}ies")
     } else if word.ends_with(['s', 'x', 'z']) || word.ends_with("ch") || word.ends_with("sh") {
