@@ -333,7 +333,8 @@ fn constituencies(d: &mut Doc<'_>, covered: &mut [bool]) {
         // nor an organisation ("Forward Wales AM").
         let person_before =
             j > first && (d.is_honorific(j - 1) || d.in_list(j - 1, List::PersonCues) || title_before(d, j, first).is_some());
-        if j < i && !(j == first && i - j == 1 && !covered[j]) && !person_before && !d.in_list(i - 1, List::OrgHeads) {
+        let lone_initial_word = j == first && i - j == 1 && !covered[j];
+        if j < i && !lone_initial_word && !person_before && !d.in_list(i - 1, List::OrgHeads) {
             runs.push(j..i);
         }
         if i + 2 < last && d.lower(i + 1) == "for" {
