@@ -617,15 +617,21 @@ fn eval_agrees_with_the_reference_scorer() {
     assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
 }
 
-#[test]
-fn a_killed_build_leaves_a_consistent_store() {
-    let dir = TempDir::new().unwrap();
+/// A JSON Lines file of `n` copies of the example article, ids `d0`, `d1`, ...
+fn copies_of_the_example(dir: &Path, n: usize) -> PathBuf {
     let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
-    let jsonl = dir.path().join("many.jsonl");
-    let lines: String = (0..3000)
+    let jsonl = dir.join("many.jsonl");
+    let lines: String = (0..n)
         .map(|i| serde_json::json!({"id": format!("d{i}"), "text": text}).to_string() + "\n")
         .collect();
     std::fs::write(&jsonl, lines).unwrap();
+    jsonl
+}
+
+#[test]
+fn a_killed_build_leaves_a_consistent_store() {
+    let dir = TempDir::new().unwrap();
+    let jsonl = copies_of_the_example(dir.path(), 3000);
     let store = dir.path().join("store");
     // Into a store that already has a document and into an empty one.
     for existing in [true, false] {
@@ -664,12 +670,7 @@ fn extract_stops_when_its_reader_goes_away() {
     // to leave the reading thread waiting forever).
     use std::io::Read;
     let dir = TempDir::new().unwrap();
-    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
-    let jsonl = dir.path().join("many.jsonl");
-    let lines: String = (0..2000)
-        .map(|i| serde_json::json!({"id": format!("d{i}"), "text": text}).to_string() + "\n")
-        .collect();
-    std::fs::write(&jsonl, lines).unwrap();
+    let jsonl = copies_of_the_example(dir.path(), 2000);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gleaner"))
         .args(["extract", "-q"])
         .arg(&jsonl)

@@ -15,6 +15,7 @@ use crate::model::{AttributeValue, EntityType, Span};
 use crate::rules::List;
 use crate::rules::Title;
 
+#[derive(Clone)]
 struct Found<'p> {
     person: usize,
     title: &'p Title,
@@ -32,6 +33,21 @@ struct Found<'p> {
     plural: bool,
 }
 
+impl Found<'_> {
+    /// A relation the title implies, with the title's evidence; the rule is
+    /// `{kind}:{title words}`.
+    fn relation(&self, predicate: &str, object: usize, kind: &str) -> LocalRelation {
+        LocalRelation {
+            subject: self.person,
+            predicate: predicate.into(),
+            object,
+            rule: format!("{kind}:{}", self.title.words),
+            span: self.span,
+            sentence: self.sentence,
+        }
+    }
+}
+
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
     let mut ages = Vec::new();
@@ -45,37 +61,20 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         let last = d.an.sentences[si].tokens.end;
         if let Some(f) = title_left(d, mi, first) {
             let listed = if f.plural { listed_after(d, mi, last) } else { Vec::new() };
-            let text = f.text.clone();
-            let start = f.span.start;
-            found.push(f);
             // Each listed person's evidence runs from the title to their name.
-            for (other, end) in listed {
-                let Found {
-                    title,
-                    qualifier,
-                    party,
-                    complement,
-                    opposition,
-                    sentence,
-                    plural,
-                    ..
-                } = found[found.len() - 1];
-                found.push(Found {
-                    person: other,
-                    title,
-                    text: text.clone(),
-                    qualifier,
-                    party,
-                    complement,
-                    opposition,
+            let others: Vec<Found<'_>> = listed
+                .into_iter()
+                .map(|(person, end)| Found {
+                    person,
                     span: Span {
-                        start,
+                        start: f.span.start,
                         end: d.an.tokens[end - 1].end,
                     },
-                    sentence,
-                    plural,
-                });
-            }
+                    ..f.clone()
+                })
+                .collect();
+            found.push(f);
+            found.extend(others);
         }
         // Apposition after the name: ", a senior KGB officer", " - a former Yale historian", ", 50,".
         let b = m.tokens.end;
@@ -125,14 +124,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             } else {
                 "memberOf"
             };
-            d.relations.push(LocalRelation {
-                subject: f.person,
-                predicate: predicate.into(),
-                object: p,
-                rule: format!("title-party:{}", f.title.words),
-                span: f.span,
-                sentence: f.sentence,
-            });
+            d.relations.push(f.relation(predicate, p, "title-party"));
         }
         let Some(pred) = &f.title.relation else { continue };
         // "Deputy Prime Minister X" does not lead: affiliated with what qualifies the title, if anything.
@@ -167,23 +159,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             } else {
                 pred.as_str()
             };
-            d.relations.push(LocalRelation {
-                subject: f.person,
-                predicate: pred.to_string(),
-                object: o,
-                rule: format!("title:{}", f.title.words),
-                span: f.span,
-                sentence: f.sentence,
-            });
+            d.relations.push(f.relation(pred, o, "title"));
             if f.title.affiliated && pred == "leaderOf" && d.entities[o].etype == EntityType::Organization && !is_party(d, o) {
-                d.relations.push(LocalRelation {
-                    subject: f.person,
-                    predicate: "affiliatedWith".into(),
-                    object: o,
-                    rule: format!("title:{}", f.title.words),
-                    span: f.span,
-                    sentence: f.sentence,
-                });
+                d.relations.push(f.relation("affiliatedWith", o, "title"));
             }
         }
     }

@@ -81,16 +81,12 @@ fn references(d: &mut Doc<'_>) {
     let mut new = Vec::new();
     let mut candidates = Vec::new();
     for si in 0..d.an.sentences.len() {
-        let (words, classes) = d.sentence_words(si);
-        d.pack.reference_index.candidates(&words, &mut candidates);
-        if candidates.is_empty() {
+        let Some((rules, (items, spans))) =
+            d.candidate_rules(si, &d.pack.reference_index, &d.pack.references, |r| &r.pattern, &mut candidates)
+        else {
             continue;
-        }
-        let (items, spans) = d.items(si);
-        for rule in candidates.iter().map(|&r| &d.pack.references[r as usize]) {
-            if !rule.pattern.may_match(&words, classes) {
-                continue;
-            }
+        };
+        for rule in rules {
             for m in rule.pattern.find_all(&items, d.pack) {
                 let tokens = spans[m.start].start..spans[m.end - 1].end;
                 if tokens.clone().any(|t| taken[t]) {

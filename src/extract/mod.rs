@@ -64,6 +64,9 @@ pub(crate) struct LocalQuote {
     pub sentence: usize,
 }
 
+/// The items of a sentence for the pattern matcher, and the token range of each.
+pub(crate) type SentenceItems<'d> = (Vec<Item<'d>>, Vec<Range<usize>>);
+
 pub(crate) struct Doc<'a> {
     pub text: &'a str,
     pub an: Analysis,
@@ -189,7 +192,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The items of a sentence for the pattern matcher, and for each item its token range.
-    pub fn items(&self, sentence: usize) -> (Vec<Item<'_>>, Vec<Range<usize>>) {
+    pub fn items(&self, sentence: usize) -> SentenceItems<'_> {
         let range = self.an.sentences[sentence].tokens.clone();
         let mut items = Vec::with_capacity(range.len());
         let mut spans = Vec::with_capacity(range.len());
@@ -235,6 +238,31 @@ impl<'a> Doc<'a> {
         words.dedup();
         let classes = words.iter().fold(0u64, |m, &s| m | self.pack.sym_class[s as usize]);
         (words, classes)
+    }
+
+    /// The rules of `rules` that may match sentence `si` (their trigger word
+    /// is there, by `index`, and so are their other words), in pack order,
+    /// with the sentence's items and the token range of each; `None` when
+    /// no rule can match.
+    pub fn candidate_rules<'r, R>(
+        &self,
+        si: usize,
+        index: &crate::rules::pattern::PatternIndex,
+        rules: &'r [R],
+        pattern: impl Fn(&R) -> &crate::rules::pattern::Pattern,
+        buf: &mut Vec<u32>,
+    ) -> Option<(Vec<&'r R>, SentenceItems<'_>)> {
+        let (words, classes) = self.sentence_words(si);
+        index.candidates(&words, buf);
+        let fit: Vec<&R> = buf
+            .iter()
+            .map(|&r| &rules[r as usize])
+            .filter(|r| pattern(r).may_match(&words, classes))
+            .collect();
+        if fit.is_empty() {
+            return None;
+        }
+        Some((fit, self.items(si)))
     }
 
     /// Is token `i` in the lexicon list `class`?

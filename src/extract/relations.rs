@@ -5,23 +5,19 @@
 use super::{Doc, LocalRelation};
 use crate::model::EntityType;
 use crate::rules::pattern::{Item, Sym, NONE};
-use crate::rules::{Anchor, List};
+use crate::rules::Anchor;
 
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
     let mut candidates = Vec::new();
     let and_the = (d.pack.sym("and"), d.pack.sym("the"));
     for si in 0..d.an.sentences.len() {
-        let (words, classes) = d.sentence_words(si);
-        d.pack.relation_index.candidates(&words, &mut candidates);
-        if candidates.is_empty() {
+        let Some((rules, (items, spans))) =
+            d.candidate_rules(si, &d.pack.relation_index, &d.pack.relations, |r| &r.pattern, &mut candidates)
+        else {
             continue;
-        }
-        let (items, spans) = d.items(si);
-        for rule in candidates.iter().map(|&r| &d.pack.relations[r as usize]) {
-            if !rule.pattern.may_match(&words, classes) {
-                continue;
-            }
+        };
+        for rule in rules {
             let mut matches = rule.pattern.find_all(&items, d.pack);
             // Of matches that share their end and object, the one starting
             // last binds the nearest subject ("X, chief of Y, said" is X's).
@@ -48,10 +44,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 let span = d.span_of(&(spans[m.start].start..spans[m.end - 1].end));
                 // "Labour and the Tories attacked X", "warned Labour and the
                 // Tories": a stance or a move holds for each conjunct.
-                let spread = d.pack.word_in(&rule.predicate.to_lowercase(), List::CoordinatedRelations);
                 let conjuncts = |slot: Option<usize>, e: usize| -> Vec<usize> {
                     let mut all = vec![e];
-                    if let (true, Some(mi)) = (spread, slot) {
+                    if let (true, Some(mi)) = (rule.coordinated, slot) {
                         all.extend(conjuncts_of(d, &items, mi, and_the));
                     }
                     all

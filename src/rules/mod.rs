@@ -219,6 +219,9 @@ pub struct RelationRule {
     pub pattern: Pattern,
     pub subject: Anchor,
     pub object: Anchor,
+    /// The predicate is in the lexicon list `coordinated_relations`: it holds
+    /// for each of two coordinated actors.
+    pub coordinated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -293,12 +296,11 @@ pub enum List {
     Compass,
     PartyNouns,
     CompanyNouns,
-    CoordinatedRelations,
     RelationalNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 25] = [
+    pub const ALL: [(List, &'static str); 24] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -322,7 +324,6 @@ impl List {
         (List::Compass, "compass"),
         (List::PartyNouns, "party_nouns"),
         (List::CompanyNouns, "company_nouns"),
-        (List::CoordinatedRelations, "coordinated_relations"),
         (List::RelationalNouns, "relational_nouns"),
     ];
 }
@@ -690,6 +691,9 @@ impl Builder {
             }
             relations.push(RelationRule {
                 id: r.id.clone(),
+                coordinated: lexicon
+                    .get("coordinated_relations")
+                    .is_some_and(|l| l.contains(&pred.to_lowercase())),
                 predicate: pred.clone(),
                 pattern,
                 subject,
