@@ -133,7 +133,18 @@ fn curated_within(d: &Doc<'_>, e: usize) -> bool {
     d.entities[e].entry.is_some_and(|x| d.pack.entries[x].within.is_some())
 }
 
+/// The curated entries the document names (not only as a demonym or a
+/// pronoun), to their local entity.
+fn named_entries(d: &Doc<'_>) -> rustc_hash::FxHashMap<usize, usize> {
+    d.mentions
+        .iter()
+        .filter(|m| !m.demonym && !m.pronoun)
+        .filter_map(|m| Some((d.entities[m.entity].entry?, m.entity)))
+        .collect()
+}
+
 fn containment(d: &mut Doc<'_>) {
+    let named = named_entries(d);
     let mut new = Vec::new();
     for m in &d.mentions {
         if m.demonym || m.pronoun || m.etype != EntityType::Place {
@@ -142,19 +153,13 @@ fn containment(d: &mut Doc<'_>) {
         let Some(entry) = d.entities[m.entity].entry else { continue };
         // The nearest place up the curated chain that the document names
         // ("Nairobi" in Kenya in Africa, with only Africa named).
-        let named = |outer: usize| {
-            d.entities
-                .iter()
-                .position(|e| e.entry == Some(outer))
-                .filter(|&o| d.mentions.iter().any(|x| x.entity == o && !x.demonym && !x.pronoun))
-        };
         let mut at = entry;
         let mut found = None;
         for _ in 0..4 {
             let Some(&outer) = d.pack.entries[at].within.as_ref().and_then(|w| d.pack.entry_by_name.get(w)) else {
                 break;
             };
-            if let Some(o) = named(outer) {
+            if let Some(&o) = named.get(&outer) {
                 found = Some(o);
                 break;
             }
@@ -178,6 +183,7 @@ fn containment(d: &mut Doc<'_>) {
 /// Labour"): memberOf and affiliatedWith (annotators use either), with the
 /// person's first mention as evidence.
 fn parties(d: &mut Doc<'_>) {
+    let named = named_entries(d);
     let mut new = Vec::new();
     let mut done = Vec::new();
     for m in &d.mentions {
@@ -186,13 +192,9 @@ fn parties(d: &mut Doc<'_>) {
         }
         let Some(entry) = d.entities[m.entity].entry else { continue };
         let Some(party) = &d.pack.entries[entry].party else { continue };
-        let Some(&pe) = d.pack.entry_by_name.get(party) else { continue };
-        let Some(p) = d.entities.iter().position(|e| e.entry == Some(pe)) else {
+        let Some(&p) = d.pack.entry_by_name.get(party).and_then(|pe| named.get(pe)) else {
             continue;
         };
-        if !d.mentions.iter().any(|x| x.entity == p && !x.demonym) {
-            continue;
-        }
         done.push(m.entity);
         for predicate in ["memberOf", "affiliatedWith"] {
             new.push(LocalRelation {
