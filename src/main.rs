@@ -8,6 +8,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    no_huge_pages();
     let cli = gleaner::cli::Cli::parse();
     let code = match gleaner::commands::run(cli) {
         Ok(code) => code,
@@ -17,4 +18,16 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// Transparent huge pages make each first touch of fresh memory zero 2 MiB:
+/// mimalloc asks for them, and on the benchmark corpus they cost extraction
+/// half its peak memory and a build up to a second of kernel time (measured
+/// in benches/corpus.sh). Turned off for this process before any real work.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
