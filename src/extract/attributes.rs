@@ -147,6 +147,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 None => sentence_country(d, f.sentence).or(d.main_country),
             }
         });
+        // "Dutch co-chairman X", "UK boss Y": an executive of an organisation
+        // qualified by a place is from there, not its leader.
+        let object = object.filter(|&o| !(f.title.affiliated && d.entities[o].etype == EntityType::Place));
         if let Some(o) = object {
             // memberOf ranges over organisations: a member for a place
             // ("the Witney MP") is affiliated with it; a party that

@@ -395,7 +395,21 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
     (d.is_cap(i) || (d.an.tokens[i].kind == TokenKind::Number && i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
         && !d.in_list(i, List::NotNames)
         && !d.is_honorific(i)
-        && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i))
+        && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i) || surname_after_given_name(d, i))
+}
+
+/// "Mervyn King said", "Martin Luther King": a title word that is also a
+/// surname, after a given name (and maybe a middle name), with no name after
+/// it, ends the person's name.
+fn surname_after_given_name(d: &Doc<'_>, i: usize) -> bool {
+    let given = |t: usize| d.pack.given_names.contains(d.tok(t));
+    let n = d.an.tokens.len();
+    d.in_list(i, List::Surnames)
+        && i > 0
+        && d.sentence_of[i - 1] == d.sentence_of[i]
+        && (given(i - 1)
+            || (i > 1 && d.is_cap(i - 1) && (given(i - 2) || d.is_honorific(i - 2) || d.title_to[i - 1].is_some())))
+        && !(i + 1 < n && d.is_cap(i + 1))
 }
 
 /// The curated place mention after "of" that ends an organisation name
@@ -465,7 +479,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         .map(|k| tokens.start + k - 1);
     if len >= 2 && (d.in_list(last, List::OrgHeads) || head_before_of.is_some_and(|h| d.in_list(h, List::OrgHeads))) {
         run.etype = Some(EntityType::Organization);
-    } else if len >= 2 && d.in_list(last, List::PlaceHeads) {
+    } else if len >= 2 && d.in_list(last, List::PlaceHeads) && !(len == 2 && surname_after_given_name(d, last)) {
         run.etype = Some(EntityType::Place);
         run.kind = Some("landmark".into());
     } else if prev_in(List::HonorificsMale) {

@@ -207,6 +207,7 @@ impl<'a> Doc<'a> {
                     etype: m.etype,
                     kind,
                     demonym: m.demonym,
+                    word: if m.pronoun { self.syms[m.tokens.start] } else { crate::rules::pattern::NONE },
                 });
                 spans.push(m.tokens.clone());
                 i = m.tokens.end;
@@ -214,9 +215,11 @@ impl<'a> Doc<'a> {
                 // "Ms King" is one item: patterns see the person.
                 i += 1;
             } else {
+                let word = self.tok(i);
                 items.push(Item::Token {
                     sym: self.syms[i],
                     number: self.an.tokens[i].kind == TokenKind::Number,
+                    lower: word == "-" || (self.an.tokens[i].kind == TokenKind::Word && word.starts_with(char::is_lowercase)),
                 });
                 spans.push(i..i + 1);
                 i += 1;

@@ -297,10 +297,11 @@ pub enum List {
     PartyNouns,
     CompanyNouns,
     RelationalNouns,
+    Surnames,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 24] = [
+    pub const ALL: [(List, &'static str); 25] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -325,6 +326,7 @@ impl List {
         (List::PartyNouns, "party_nouns"),
         (List::CompanyNouns, "company_nouns"),
         (List::RelationalNouns, "relational_nouns"),
+        (List::Surnames, "surnames"),
     ];
 }
 

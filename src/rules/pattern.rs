@@ -47,6 +47,8 @@ pub enum Elem {
     Number,
     Opt(Box<Elem>),
     Gap(usize),
+    /// A gap of 0 to N lower-case words (or hyphens): "oil and gas".
+    WordGap(usize),
     Slot(Slot),
 }
 
@@ -96,10 +98,11 @@ impl Pattern {
                 message: "empty pattern; expected tokens and slots such as `{s:Person} fled to {o:Place}`".into(),
             });
         }
-        if matches!(elems.first(), Some(Elem::Gap(_))) || matches!(elems.last(), Some(Elem::Gap(_))) {
+        let gap = |e: Option<&Elem>| matches!(e, Some(Elem::Gap(_) | Elem::WordGap(_)));
+        if gap(elems.first()) || gap(elems.last()) {
             return Err(PatternError {
                 column: 0,
-                message: "a pattern cannot start or end with a gap `*N`".into(),
+                message: "a pattern cannot start or end with a gap `*N` or `~N`".into(),
             });
         }
         let required = elems
@@ -148,7 +151,7 @@ fn parse_elem(word: &str, syms: &mut dyn Symbols) -> Result<Elem, String> {
             .strip_suffix(']')
             .ok_or_else(|| format!("`{word}`: unclosed `[`; expected `[word]` or `[a|b]`"))?;
         let e = parse_elem(inner, syms)?;
-        if matches!(e, Elem::Gap(_) | Elem::Opt(_) | Elem::Slot(_)) {
+        if matches!(e, Elem::Gap(_) | Elem::WordGap(_) | Elem::Opt(_) | Elem::Slot(_)) {
             return Err(format!("`{word}`: only tokens, `@class` and `#` can be optional"));
         }
         return Ok(Elem::Opt(Box::new(e)));
@@ -165,6 +168,13 @@ fn parse_elem(word: &str, syms: &mut dyn Symbols) -> Result<Elem, String> {
             return Err(format!("`{word}`: a gap must be between 1 and 12"));
         }
         return Ok(Elem::Gap(n));
+    }
+    if let Some(n) = word.strip_prefix('~') {
+        let n: usize = n.parse().map_err(|_| format!("`{word}`: expected a gap of lower-case words like `~3`"))?;
+        if n == 0 || n > 12 {
+            return Err(format!("`{word}`: a gap must be between 1 and 12"));
+        }
+        return Ok(Elem::WordGap(n));
     }
     if word == "#" {
         return Ok(Elem::Number);
@@ -226,12 +236,18 @@ pub enum Item<'a> {
     Token {
         sym: Sym,
         number: bool,
+        /// A word starting with a lower-case letter, or a hyphen.
+        lower: bool,
     },
     Mention {
         index: usize,
         etype: EntityType,
         kind: Option<&'a str>,
         demonym: bool,
+        /// A pronoun's own word ("his"), which literals also match: `gave
+        /// his support to` reads the same whether or not "his" was resolved.
+        /// `NONE` for names.
+        word: Sym,
     },
 }
 
@@ -284,6 +300,20 @@ impl Pattern {
                 }
                 None
             }
+            Elem::WordGap(n) => {
+                let mut skip = 0;
+                loop {
+                    let saved = m.clone();
+                    if let Some(end) = self.at(pi + 1, ii + skip, items, lex, m) {
+                        return Some(end);
+                    }
+                    *m = saved;
+                    match items.get(ii + skip) {
+                        Some(Item::Token { lower: true, .. }) if skip < *n => skip += 1,
+                        _ => return None,
+                    }
+                }
+            }
             Elem::Opt(inner) => {
                 if let Some(item) = items.get(ii) {
                     if one(inner, item, lex) {
@@ -300,6 +330,7 @@ impl Pattern {
                     etype,
                     kind,
                     demonym,
+                    ..
                 } = *items.get(ii)?
                 else {
                     return None;
@@ -333,7 +364,11 @@ impl Pattern {
 }
 
 fn one(elem: &Elem, item: &Item, lex: &dyn Lexicon) -> bool {
-    let Item::Token { sym, number } = *item else { return false };
+    let (sym, number) = match *item {
+        Item::Token { sym, number, .. } => (sym, number),
+        Item::Mention { word, .. } if word != NONE => (word, false),
+        Item::Mention { .. } => return false,
+    };
     match elem {
         Elem::Lit(alts) => alts.contains(&sym),
         Elem::Not(alts) => !alts.contains(&sym),
@@ -374,6 +409,7 @@ mod tests {
         Item::Token {
             sym: t.intern(s),
             number: s.chars().all(|c| c.is_ascii_digit()),
+            lower: s == "-" || s.starts_with(|c: char| c.is_lowercase()),
         }
     }
 
@@ -383,6 +419,7 @@ mod tests {
             etype,
             kind: None,
             demonym: false,
+            word: NONE,
         }
     }
 
@@ -416,6 +453,27 @@ mod tests {
             mention(1, EntityType::Person),
         ];
         assert!(p.find_all(&items, &lex).is_empty());
+    }
+
+    #[test]
+    fn word_gaps_cross_only_lower_case_words() {
+        let t = &mut Table::default();
+        let p = Pattern::parse("{o:Place} ~3 company {s:Organization}", t).unwrap();
+        let lex = NoLex(NONE);
+        let with = |t: &mut Table, words: &[&str]| {
+            let mut items = vec![mention(0, EntityType::Place)];
+            items.extend(words.iter().map(|w| tok(t, w)));
+            items.push(mention(1, EntityType::Organization));
+            items
+        };
+        let found = |items: &[Item]| p.find_all(items, &lex).first().map(|m| (m.subject, m.object));
+        assert_eq!(found(&with(t, &["company"])), Some((Some(1), Some(0))));
+        assert_eq!(found(&with(t, &["oil", "and", "gas", "company"])), Some((Some(1), Some(0))));
+        assert_eq!(found(&with(t, &["state", "-", "owned", "company"])), Some((Some(1), Some(0))));
+        // Four words is one too many; a capitalised word or a comma breaks the gap.
+        assert_eq!(found(&with(t, &["big", "oil", "and", "gas", "company"])), None);
+        assert_eq!(found(&with(t, &["and", "Shell", "company"])), None);
+        assert_eq!(found(&with(t, &["oil", ",", "company"])), None);
     }
 
     #[test]
