@@ -147,9 +147,23 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 None => sentence_country(d, f.sentence).or(d.main_country),
             }
         });
-        // "Dutch co-chairman X", "UK boss Y": an executive of an organisation
-        // qualified by a place is from there, not its leader.
-        let object = object.filter(|&o| !(f.title.affiliated && d.entities[o].etype == EntityType::Place));
+        // An executive qualified by a nationality ("Dutch co-chairman X") is
+        // from there, not its leader; by a curated landmark ("Downing Street
+        // media chief") works there. A place's name stays: "Liverpool boss",
+        // "Wales coach", "Manchester City boss" lead the team.
+        let place_kind = |o: usize| (d.entities[o].etype == EntityType::Place).then(|| d.entities[o].kind.as_deref()).flatten();
+        let nationality = |o: usize| {
+            d.mentions.iter().any(|m| {
+                m.demonym && m.entity == o && d.an.tokens[m.tokens.start].start >= f.span.start && d.an.tokens[m.tokens.start].start < f.span.end
+            })
+        };
+        let object = object.filter(|&o| !(f.title.affiliated && nationality(o)));
+        let pred = match object {
+            Some(o) if f.title.affiliated && pred == "leaderOf" && place_kind(o) == Some("landmark") && d.entities[o].entry.is_some() => {
+                &"affiliatedWith".to_string()
+            }
+            _ => pred,
+        };
         if let Some(o) = object {
             // memberOf ranges over organisations: a member for a place
             // ("the Witney MP") is affiliated with it; a party that

@@ -123,6 +123,13 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             }
             let start = i;
             let mut end = i + 1;
+            // "Paul Hofheinz of the Lisbon Council": a full name does not go on
+            // past "of" into the organisation it is of.
+            let full_name = |end: usize| {
+                end - start >= 2
+                    && d.pack.given_names.contains(d.tok(start))
+                    && !(start..end).any(|t| d.in_list(t, List::OrgHeads))
+            };
             loop {
                 if end < range.end && !covered[end] && name_word(d, end) {
                     end += 1;
@@ -137,6 +144,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     end += 1;
                 } else if end + 1 < range.end
                     && !covered[end + 1]
+                    && !(matches!(d.lower(end), "of" | "for") && full_name(end))
                     && (d.in_list(end, List::Connectors) || (d.tok(end) == "-" && glued(d, end)))
                     // After a connector a title word is part of the name ("Association of Chief Police Officers").
                     && (name_word(d, end + 1) || (d.is_cap(end + 1) && !d.in_list(end + 1, List::NotNames)))
@@ -147,6 +155,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     && matches!(d.lower(end), "of" | "for")
                     && d.lower(end + 1) == "the"
                     && name_word(d, end + 2)
+                    && !full_name(end)
                 {
                     // "Department of the Environment".
                     end += 3;
@@ -173,7 +182,14 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     runs.push(classify(d, start..k, range.start));
                     runs.push(classify(d, k + 1..end, range.start));
                 }
-                _ => runs.push(classify(d, start..end, range.start)),
+                _ => {
+                    let mut run = classify(d, start..end, range.start);
+                    if let Some(m) = demonym_prefix(d, &run) {
+                        run.tokens.start = d.mentions[m].tokens.start;
+                        absorbed.push(m);
+                    }
+                    runs.push(run);
+                }
             }
             i = end;
         }
@@ -412,11 +428,11 @@ fn surname_after_given_name(d: &Doc<'_>, i: usize) -> bool {
         && !(i + 1 < n && d.is_cap(i + 1))
 }
 
-/// The curated place mention after "of" that ends an organisation name
-/// ("Board" + "of" + "England"), if any.
+/// The curated place mention after "of" or "for" that ends an organisation
+/// name ("Board" + "of" + "England", "Commission for Africa"), if any.
 fn place_after_of(d: &Doc<'_>, run: Range<usize>, sentence_end: usize, covered: &[bool]) -> Option<usize> {
     let end = run.end;
-    if run.is_empty() || end + 1 >= sentence_end || d.lower(end) != "of" || !covered[end + 1] {
+    if run.is_empty() || end + 1 >= sentence_end || !matches!(d.lower(end), "of" | "for") || !covered[end + 1] {
         return None;
     }
     if !d.in_list(end - 1, List::OrgHeads) {
@@ -471,10 +487,10 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     // Sentence-initial, or just after an opening quote or dash.
     let initial =
         prev.is_none() || (prev.is_some_and(|p| d.an.tokens[p].kind == TokenKind::Punct) && !matches!(prev_word, "," | ";" | ":"));
-    // "Court of Appeal", "Bank of England": the head comes before "of".
+    // "Court of Appeal", "Bank of England", "Commission for Africa": the head comes before "of" or "for".
     let head_before_of = tokens
         .clone()
-        .position(|t| d.lower(t) == "of")
+        .position(|t| matches!(d.lower(t), "of" | "for"))
         .filter(|&k| k > 0)
         .map(|k| tokens.start + k - 1);
     if len >= 2 && (d.in_list(last, List::OrgHeads) || head_before_of.is_some_and(|h| d.in_list(h, List::OrgHeads))) {
@@ -495,6 +511,8 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     {
         run.etype = Some(EntityType::Person);
     } else if prev_in(List::OrgDescriptors)
+        // "an analyst at Petercam", "economist with Barclays".
+        || (matches!(prev_word, "at" | "with") && prev.is_some_and(|p| title_before(d, p, sentence_start).is_some()))
         || (len == 1 && is_acronym(d.tok(last)) && !d.in_list(last, List::NotNames))
         || (!(len == 1 && (initial || d.in_list(last, List::OrgHeads))) && qualifies_named_title(d, &tokens))
         || descriptor_apposition(d, &tokens, sentence_start)
@@ -513,6 +531,19 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         run.weak = true;
     }
     run
+}
+
+/// "European Policy Centre", "Russian Orthodox Church": the demonym right
+/// before an organisation's name made of a head noun is part of the name;
+/// the index of its mention, if so.
+fn demonym_prefix(d: &Doc<'_>, run: &Run) -> Option<usize> {
+    let start = run.tokens.start;
+    if run.etype != Some(EntityType::Organization) || run.tokens.len() < 2 || !d.in_list(run.tokens.end - 1, List::OrgHeads) {
+        return None;
+    }
+    let m = d.mentions.iter().position(|m| m.tokens.end == start)?;
+    let mention = &d.mentions[m];
+    (mention.demonym && d.sentence_of[mention.tokens.start] == d.sentence_of[start] && d.is_cap(mention.tokens.start)).then_some(m)
 }
 
 /// Is the run followed by a lower-case title and a name ("Balfour Beatty

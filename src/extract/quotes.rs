@@ -17,7 +17,7 @@ use crate::rules::List;
 use crate::text::TokenKind;
 use std::ops::Range;
 
-const MIN_WORDS: usize = 4;
+const MIN_WORDS: usize = 3;
 
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut quotes = Vec::new();
@@ -129,7 +129,15 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
         let mut k = t;
         while k < para_end && k < t + 8 && (d.an.tokens[k].kind != TokenKind::Punct || d.tok(k) == "-") {
             if let Some(m) = mention_at(d, k) {
-                let after = d.mentions[m].tokens.end;
+                let mut after = d.mentions[m].tokens.end;
+                // "the Kok report said", "his letter says": the author's words.
+                if d.mentions[m].etype == EntityType::Person
+                    && after + 1 < para_end
+                    && d.in_list(after, List::Writings)
+                    && is_speech(d, after + 1)
+                {
+                    after += 1;
+                }
                 if d.mentions[m].etype == EntityType::Person || after < para_end && is_speech(d, after) {
                     if after < para_end && is_speech(d, after) {
                         return Some((Some(d.mentions[m].entity), "quote:x-said"));

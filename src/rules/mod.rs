@@ -298,10 +298,11 @@ pub enum List {
     CompanyNouns,
     RelationalNouns,
     Surnames,
+    Writings,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 25] = [
+    pub const ALL: [(List, &'static str); 26] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -327,6 +328,7 @@ impl List {
         (List::CompanyNouns, "company_nouns"),
         (List::RelationalNouns, "relational_nouns"),
         (List::Surnames, "surnames"),
+        (List::Writings, "writings"),
     ];
 }
 
