@@ -366,7 +366,13 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
     let (q, opposition) = modifiers_before(d, ts, first);
     let mut qualifier = qualifier_ending(d, q)
         .or_else(|| possessive_qualifier(d, q, first))
-        .or_else(|| (q > first).then(|| org_reference(d, q - 1)).flatten());
+        .or_else(|| (q > first).then(|| org_reference(d, q - 1)).flatten())
+        .or_else(|| {
+            (d.in_list(q, List::PartyNouns) && q <= ts && unqualified(d, q, first))
+                .then(|| curated_party(d, m.entity).or_else(|| party_named_last(d, q)))
+                .flatten()
+        })
+        .or_else(|| (title.affiliated && unqualified(d, q, first)).then(|| antecedent_org(d, q, first)).flatten());
     // "a close ally of the ex-Yukos boss, X": the title is someone else's
     // (but "a video of the ambassador, X" is X's).
     if apposition {
@@ -574,6 +580,8 @@ fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
         (t, |d, e| {
             d.entities[e].etype == EntityType::Organization || d.entities[e].kind.as_deref() == Some("country")
         })
+    } else if d.in_list(t, List::PartyNouns) && (!d.is_cap(t) || t == sentence.start) {
+        return party_named_last(d, t);
     } else if matches!(d.lower(t), "'s" | "\u{2019}s") && t >= sentence.start + 2 && d.lower(t - 2) == "the" && !d.is_cap(t - 1) {
         if d.in_list(t - 1, List::PartyNouns) {
             (t - 2, is_party)
@@ -592,6 +600,62 @@ fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
         .filter(|m| m.tokens.end <= start && !m.pronoun && !m.demonym && si - d.sentence_of[m.tokens.start] <= 1)
         .map(|m| m.entity)
         .find(|&e| want(d, e))
+}
+
+/// Does nothing name what the title starting at `q` is of: no capitalised
+/// word (but at the start of a sentence) or possessive in it or just before
+/// it ("Mitsubishi's chief executive", "Refugee Council Chief Executive",
+/// "UK Independence Party leader", "Global Asset Management investment chief")?
+fn unqualified(d: &Doc<'_>, q: usize, first: usize) -> bool {
+    let named = |t: usize| {
+        (d.is_cap(t) && t > first) || matches!(d.lower(t), "'s" | "\u{2019}s" | "'" | "\u{2019}") || d.in_list(t, List::OrgHeads)
+    };
+    if (d.is_cap(q) && q > first) || (q > first && d.in_list(q - 1, List::OrgHeads)) {
+        return false;
+    }
+    // Back over the words (and hyphens) of the phrase: "Mitsubishi's newly-appointed".
+    let mut t = q;
+    while t > first && q - t < 4 && (d.an.tokens[t - 1].kind == crate::text::TokenKind::Word || d.tok(t - 1) == "-" || named(t - 1)) {
+        t -= 1;
+        if named(t) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The curated party of a person the document names, if any.
+fn curated_party(d: &Doc<'_>, person: usize) -> Option<usize> {
+    let party = d.pack.entries[d.entities[person].entry?].party.as_ref()?;
+    let entry = *d.pack.entry_by_name.get(party)?;
+    d.entities.iter().position(|e| e.entry == Some(entry))
+}
+
+/// "party leader Charles Kennedy": the party the text named last before token `t`.
+fn party_named_last(d: &Doc<'_>, t: usize) -> Option<usize> {
+    d.mentions
+        .iter()
+        .rev()
+        .filter(|m| m.tokens.end <= t && !m.pronoun && !m.demonym)
+        .map(|m| m.entity)
+        .find(|&e| is_party(d, e))
+}
+
+/// "The Countryside Alliance said … Chief executive Simon Hart said", "a
+/// victory for chairman Mukesh Ambani": an executive title nothing qualifies
+/// is of the organisation (not a party) named last, in this sentence or the
+/// one before. Not after "a" ("a chairman of …" is not the one before).
+fn antecedent_org(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
+    if q > first && matches!(d.lower(q - 1), "a" | "an" | "former" | "ex") {
+        return None;
+    }
+    let si = d.sentence_of[q];
+    d.mentions
+        .iter()
+        .rev()
+        .filter(|m| m.tokens.end <= q && !m.pronoun && !m.demonym && si - d.sentence_of[m.tokens.start] <= 1)
+        .map(|m| m.entity)
+        .find(|&e| d.entities[e].etype == EntityType::Organization && !is_party(d, e))
 }
 
 /// Does a bearer of `held` answer to the description `said` ("the minister"
