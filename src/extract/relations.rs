@@ -38,7 +38,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                     continue;
                 };
                 // Context guesses never override what the gazetteer knows.
-                if s == o || (rule.object == Anchor::MainCity && curated_within(d, s)) {
+                if s == o || (rule.object == Anchor::MainCity && curated_within(d, s)) || (rule.predicate == "locatedIn" && wider(d, s, o)) {
                     continue;
                 }
                 let span = d.span_of(&(spans[m.start].start..spans[m.end - 1].end));
@@ -177,6 +177,20 @@ fn containment(d: &mut Doc<'_>) {
         });
     }
     d.relations.extend(new);
+}
+
+/// Is place `s` of a wider kind than place `o` ("Africa" in "Cape Town", a
+/// country in a region)? Then `s` cannot be located in `o`.
+fn wider(d: &Doc<'_>, s: usize, o: usize) -> bool {
+    let rank = |e: usize| match d.entities[e].kind.as_deref() {
+        _ if d.entities[e].etype != EntityType::Place => None,
+        Some("continent") => Some(4),
+        Some("country") => Some(3),
+        Some("region") => Some(2),
+        Some("city") => Some(1),
+        _ => None,
+    };
+    matches!((rank(s), rank(o)), (Some(a), Some(b)) if a > b)
 }
 
 /// A curated person's party, when the document names both ("Mr Blair …
