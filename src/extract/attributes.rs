@@ -372,7 +372,10 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
                 .then(|| curated_party(d, m.entity).or_else(|| party_named_last(d, q)))
                 .flatten()
         })
-        .or_else(|| (title.affiliated && unqualified(d, q, first)).then(|| antecedent_org(d, q, first)).flatten());
+        .or_else(|| {
+            let executive = title.affiliated || title.relation.as_deref() == Some("founded");
+            (executive && unqualified(d, q, first)).then(|| antecedent_org(d, q, first)).flatten()
+        });
     // "a close ally of the ex-Yukos boss, X": the title is someone else's
     // (but "a video of the ambassador, X" is X's).
     if apposition {
@@ -642,7 +645,8 @@ fn party_named_last(d: &Doc<'_>, t: usize) -> Option<usize> {
 }
 
 /// "The Countryside Alliance said … Chief executive Simon Hart said", "a
-/// victory for chairman Mukesh Ambani": an executive title nothing qualifies
+/// victory for chairman Mukesh Ambani", "since founder Dhirubhai Ambani
+/// died": an executive's or founder's title nothing qualifies
 /// is of the organisation (not a party) named last, in this sentence or the
 /// one before. Not after "a" ("a chairman of …" is not the one before).
 fn antecedent_org(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
