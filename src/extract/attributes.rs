@@ -222,10 +222,13 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
             if d.lower(t) != "the" || d.in_quote(t) {
                 continue;
             }
+            // Elsewhere than opening a clause ("accused the prime minister
+            // of"), only someone named with the same title before.
             let subject = t == range.start
                 || (t > range.start && d.is_mark(t - 1))
                 || (t > range.start + 1 && d.tok(t - 1) == "," && d.is_mark(t - 2));
-            if !subject {
+            // "Quentin Davies, the MP for Grantham": an apposition, read with its name.
+            if !subject && t > range.start && matches!(d.tok(t - 1), "," | "-") {
                 continue;
             }
             let mut j = t + 1;
@@ -246,19 +249,31 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                 }
             }
             let Some((end, title)) = title_at(d, j, range.end) else { continue };
-            if end < range.end && (d.is_cap(end) || d.lower(end) == "of" || d.tok(end) == ",") {
+            let of_a_name = d.lower(end) == "of" && (end + 1 >= range.end || d.is_cap(end + 1) || d.lower(end + 1) == "the");
+            if end < range.end && (d.is_cap(end) || of_a_name || d.tok(end) == ",") {
                 continue;
             }
-            let before = |f: &&Found<'_>| f.span.start < d.an.tokens[t].start;
+            // Not a deputy's, shadow's or former holder's title ("Deputy Prime
+            // Minister John Prescott" is not "the prime minister").
+            let before = |f: &&Found<'_>| {
+                f.span.start < d.an.tokens[t].start
+                    && !f
+                        .text
+                        .split(|c: char| c.is_whitespace() || c == '-')
+                        .any(|w| d.pack.word_in(&w.to_lowercase(), List::SubordinateWords) || matches!(w.to_lowercase().as_str(), "former" | "ex"))
+            };
+            // "the Irish captain" is not the All Blacks captain named before.
+            let same_qualifier = |f: &&Found<'_>| qualifier.is_none() || f.qualifier == qualifier;
             let bearer = known
                 .iter()
                 .rev()
                 .filter(before)
+                .filter(same_qualifier)
                 .find(|f| std::ptr::eq(f.title, title))
-                .or_else(|| known.iter().rev().filter(before).find(|f| same_office(d, f.title, title)))
+                .or_else(|| known.iter().rev().filter(before).filter(same_qualifier).find(|f| same_office(d, f.title, title)))
                 .map(|f| f.person);
             let person = bearer.or_else(|| {
-                qualifier?;
+                qualifier.filter(|_| subject)?;
                 d.mentions
                     .iter()
                     .rev()
