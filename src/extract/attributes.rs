@@ -391,6 +391,11 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
             let executive = title.affiliated || title.relation.as_deref() == Some("founded");
             (executive && unqualified(d, q, first)).then(|| antecedent_org(d, q, first)).flatten()
         });
+    // "Dutch co-chairman Antony Burgmans": a nationality, not what he chairs.
+    if title.affiliated && mention_ending(d, q).is_some_and(|i| d.mentions[i].demonym) {
+        let start = mention_start(d, q);
+        qualifier = unqualified(d, start, first).then(|| antecedent_org(d, start, first)).flatten();
+    }
     // "a close ally of the ex-Yukos boss, X": the title is someone else's
     // (but "a video of the ambassador, X" is X's).
     if apposition {
@@ -603,7 +608,7 @@ fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
     } else if matches!(d.lower(t), "'s" | "\u{2019}s") && t >= sentence.start + 2 && d.lower(t - 2) == "the" && !d.is_cap(t - 1) {
         if d.in_list(t - 1, List::PartyNouns) {
             (t - 2, is_party)
-        } else if d.in_list(t - 1, List::CompanyNouns) {
+        } else if d.in_list(t - 1, List::CompanyNouns) || d.in_list(t - 1, List::BodyNouns) {
             (t - 2, |d, e| d.entities[e].etype == EntityType::Organization && !is_party(d, e))
         } else {
             return None;

@@ -299,10 +299,11 @@ pub enum List {
     RelationalNouns,
     Surnames,
     Writings,
+    BodyNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 26] = [
+    pub const ALL: [(List, &'static str); 27] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -329,6 +330,7 @@ impl List {
         (List::RelationalNouns, "relational_nouns"),
         (List::Surnames, "surnames"),
         (List::Writings, "writings"),
+        (List::BodyNouns, "body_nouns"),
     ];
 }
 
