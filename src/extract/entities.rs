@@ -148,6 +148,8 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     && (d.in_list(end, List::Connectors) || (d.tok(end) == "-" && glued(d, end)))
                     // After a connector a title word is part of the name ("Association of Chief Police Officers").
                     && (name_word(d, end + 1) || (d.is_cap(end + 1) && !d.in_list(end + 1, List::NotNames)))
+                    // "Lord Osborne and Lord Hamilton": two people.
+                    && !(d.lower(end) == "and" && d.is_honorific(end + 1))
                 {
                     end += 2;
                 } else if end + 2 < range.end
