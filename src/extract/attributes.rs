@@ -678,8 +678,9 @@ fn antecedent_org(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
         .iter()
         .rev()
         .filter(|m| m.tokens.end <= q && !m.pronoun && !m.demonym && si - d.sentence_of[m.tokens.start] <= 1)
+        .find(|m| d.entities[m.entity].etype == EntityType::Organization && !is_party(d, m.entity))
+        .filter(|m| !d.modifies_body(m))
         .map(|m| m.entity)
-        .find(|&e| d.entities[e].etype == EntityType::Organization && !is_party(d, e))
 }
 
 /// Does a bearer of `held` answer to the description `said` ("the minister"

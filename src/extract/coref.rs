@@ -235,6 +235,12 @@ fn pronouns(d: &mut Doc<'_>) {
                 let span = d.span_of(&(t - 1..head + 1));
                 d.attributes.push((e, AttributeValue::Age(age), "age:description".into(), span, si));
                 history.push((e, si));
+                // "Otis Ferry, the 22-year-old son of X": in apposition the
+                // name is the mention; the phrase stays words for the patterns.
+                if t >= 2 && d.tok(t - 2) == "," {
+                    t = head + 1;
+                    continue;
+                }
                 new.push(Mention {
                     tokens: t - 1..head + 1,
                     etype: EntityType::Person,

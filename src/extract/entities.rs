@@ -510,6 +510,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         || prev.is_some_and(|p| title_before(d, p + 1, sentence_start).is_some())
         || prev_in(List::PersonCues)
         || (len <= 4 && title_follows(d, tokens.end))
+        || (len >= 2 && len <= 4 && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word) && age_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Person);
     } else if prev_in(List::OrgDescriptors)
@@ -572,6 +573,25 @@ fn qualifies_named_title(d: &Doc<'_>, tokens: &Range<usize>) -> bool {
     }
     let title_end = d.title_from[e].or(d.plural_title_from[e]).map(|(end, _)| end);
     title_end.is_some_and(|end| end < d.an.tokens.len() && d.sentence_of[end] == d.sentence_of[e] && d.is_cap(end))
+}
+
+/// Is the run ending before `e` followed by an age or a kin noun in
+/// apposition ("Otis Ferry, the 22-year-old son of", "John Holliday, 37,",
+/// "X, the son of")?
+fn age_follows(d: &Doc<'_>, e: usize) -> bool {
+    let n = d.an.tokens.len();
+    if e + 2 >= n || d.tok(e) != "," {
+        return false;
+    }
+    let mut t = e + 1;
+    if matches!(d.lower(t), "the" | "a" | "an") {
+        t += 1;
+    }
+    let kin_of = |k: usize| k + 1 < n && d.in_list(k, List::PersonCues) && d.lower(k + 1) == "of";
+    t < n
+        && (super::coref::age_phrase(d, t).is_some_and(|(end, _)| kin_of(end))
+            || (t > e + 1 && kin_of(t))
+            || (t == e + 1 && t + 1 < n && d.an.tokens[t].kind == TokenKind::Number && d.tok(t + 1) == "," && d.tok(t).parse::<u32>().is_ok_and(|a| (16..=100).contains(&a))))
 }
 
 /// Is the run ending before `e` followed by a title in apposition

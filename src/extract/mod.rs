@@ -302,6 +302,30 @@ impl<'a> Doc<'a> {
         self.mention_start.get(t).copied().filter(|&m| m != u32::MAX).map(|m| m as usize)
     }
 
+    /// Does an organisation's mention only name the committee a few lower-case
+    /// words later ("the Commons trade committee", "the Commons work and
+    /// pensions committee")? Then facts are about that body, not about it.
+    pub fn modifies_body(&self, mention: &Mention) -> bool {
+        if mention.etype != EntityType::Organization || mention.pronoun {
+            return false;
+        }
+        let end = mention.tokens.end;
+        let n = self.an.tokens.len();
+        let mut k = end;
+        while k < n
+            && k < end + 4
+            && self.an.tokens[k].kind == TokenKind::Word
+            && !self.is_cap(k)
+            && (self.lower(k) == "and" || !self.in_list(k, List::FunctionWords))
+        {
+            if k > end && self.in_list(k, List::CommitteeNouns) {
+                return true;
+            }
+            k += 1;
+        }
+        false
+    }
+
     /// The mention ending just before token `end`, if any.
     pub fn mention_ending(&self, end: usize) -> Option<usize> {
         self.mention_end.get(end).copied().filter(|&m| m != u32::MAX).map(|m| m as usize)

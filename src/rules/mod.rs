@@ -300,10 +300,11 @@ pub enum List {
     Surnames,
     Writings,
     BodyNouns,
+    CommitteeNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 27] = [
+    pub const ALL: [(List, &'static str); 28] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -331,6 +332,7 @@ impl List {
         (List::Surnames, "surnames"),
         (List::Writings, "writings"),
         (List::BodyNouns, "body_nouns"),
+        (List::CommitteeNouns, "committee_nouns"),
     ];
 }
 
