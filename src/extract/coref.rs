@@ -237,7 +237,10 @@ fn pronouns(d: &mut Doc<'_>) {
                 history.push((e, si));
                 // "Otis Ferry, the 22-year-old son of X": in apposition the
                 // name is the mention; the phrase stays words for the patterns.
-                if t >= 2 && d.tok(t - 2) == "," {
+                let after_name = t >= 2
+                    && d.tok(t - 2) == ","
+                    && d.mentions.iter().any(|m| m.tokens.end == t - 2 && m.etype == EntityType::Person && !m.pronoun);
+                if after_name {
                     t = head + 1;
                     continue;
                 }
