@@ -276,7 +276,14 @@ fn speaks(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> bool {
     while b > 0 && d.is_honorific(b - 1) {
         b -= 1;
     }
-    let before = b > 0 && d.in_list(b - 1, List::Speech) && d.sentence_of[b - 1] == d.sentence_of[tokens.start];
+    // "…, said Mr X." names the speaker when the clause ends with the name;
+    // "X accused Mr Brown of …" does not.
+    let n = d.an.tokens.len();
+    let clause_ends = tokens.end >= n
+        || d.sentence_of[tokens.end] != d.sentence_of[tokens.start]
+        || matches!(d.tok(tokens.end), "," | "." | ";" | ":")
+        || d.is_mark(tokens.end);
+    let before = b > 0 && d.in_list(b - 1, List::Speech) && d.sentence_of[b - 1] == d.sentence_of[tokens.start] && clause_ends;
     after || before
 }
 
