@@ -151,10 +151,17 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         // from there, not its leader; by a curated landmark ("Downing Street
         // media chief") works there. A place's name stays: "Liverpool boss",
         // "Wales coach", "Manchester City boss" lead the team.
-        let place_kind = |o: usize| (d.entities[o].etype == EntityType::Place).then(|| d.entities[o].kind.as_deref()).flatten();
+        let place_kind = |o: usize| {
+            (d.entities[o].etype == EntityType::Place)
+                .then(|| d.entities[o].kind.as_deref())
+                .flatten()
+        };
         let nationality = |o: usize| {
             d.mentions.iter().any(|m| {
-                m.demonym && m.entity == o && d.an.tokens[m.tokens.start].start >= f.span.start && d.an.tokens[m.tokens.start].start < f.span.end
+                m.demonym
+                    && m.entity == o
+                    && d.an.tokens[m.tokens.start].start >= f.span.start
+                    && d.an.tokens[m.tokens.start].start < f.span.end
             })
         };
         let object = object.filter(|&o| !(f.title.affiliated && nationality(o)));
@@ -257,10 +264,9 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
             // Minister John Prescott" is not "the prime minister").
             let before = |f: &&Found<'_>| {
                 f.span.start < d.an.tokens[t].start
-                    && !f
-                        .text
-                        .split(|c: char| c.is_whitespace() || c == '-')
-                        .any(|w| d.pack.word_in(&w.to_lowercase(), List::SubordinateWords) || matches!(w.to_lowercase().as_str(), "former" | "ex"))
+                    && !f.text.split(|c: char| c.is_whitespace() || c == '-').any(|w| {
+                        d.pack.word_in(&w.to_lowercase(), List::SubordinateWords) || matches!(w.to_lowercase().as_str(), "former" | "ex")
+                    })
             };
             // "the Irish captain" is not the All Blacks captain named before.
             let same_qualifier = |f: &&Found<'_>| qualifier.is_none() || f.qualifier == qualifier;
@@ -270,7 +276,14 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                 .filter(before)
                 .filter(same_qualifier)
                 .find(|f| std::ptr::eq(f.title, title))
-                .or_else(|| known.iter().rev().filter(before).filter(same_qualifier).find(|f| same_office(d, f.title, title)))
+                .or_else(|| {
+                    known
+                        .iter()
+                        .rev()
+                        .filter(before)
+                        .filter(same_qualifier)
+                        .find(|f| same_office(d, f.title, title))
+                })
                 .map(|f| f.person);
             let person = bearer.or_else(|| {
                 qualifier.filter(|_| subject)?;
@@ -389,7 +402,9 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         })
         .or_else(|| {
             let executive = title.affiliated || title.relation.as_deref() == Some("founded");
-            (executive && unqualified(d, q, first)).then(|| antecedent_org(d, q, first)).flatten()
+            (executive && unqualified(d, q, first))
+                .then(|| antecedent_org(d, q, first))
+                .flatten()
         });
     // "Dutch co-chairman Antony Burgmans": a nationality, not what he chairs.
     if title.affiliated && mention_ending(d, q).is_some_and(|i| d.mentions[i].demonym) {

@@ -239,7 +239,9 @@ fn pronouns(d: &mut Doc<'_>) {
                 // name is the mention; the phrase stays words for the patterns.
                 let after_name = t >= 2
                     && d.tok(t - 2) == ","
-                    && d.mentions.iter().any(|m| m.tokens.end == t - 2 && m.etype == EntityType::Person && !m.pronoun);
+                    && d.mentions
+                        .iter()
+                        .any(|m| m.tokens.end == t - 2 && m.etype == EntityType::Person && !m.pronoun);
                 if after_name {
                     t = head + 1;
                     continue;

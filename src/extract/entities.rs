@@ -126,9 +126,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             // "Paul Hofheinz of the Lisbon Council": a full name does not go on
             // past "of" into the organisation it is of.
             let full_name = |end: usize| {
-                end - start >= 2
-                    && d.pack.given_names.contains(d.tok(start))
-                    && !(start..end).any(|t| d.in_list(t, List::OrgHeads))
+                end - start >= 2 && d.pack.given_names.contains(d.tok(start)) && !(start..end).any(|t| d.in_list(t, List::OrgHeads))
             };
             loop {
                 if end < range.end && !covered[end] && name_word(d, end) {
@@ -425,8 +423,7 @@ fn surname_after_given_name(d: &Doc<'_>, i: usize) -> bool {
     d.in_list(i, List::Surnames)
         && i > 0
         && d.sentence_of[i - 1] == d.sentence_of[i]
-        && (given(i - 1)
-            || (i > 1 && d.is_cap(i - 1) && (given(i - 2) || d.is_honorific(i - 2) || d.title_to[i - 1].is_some())))
+        && (given(i - 1) || (i > 1 && d.is_cap(i - 1) && (given(i - 2) || d.is_honorific(i - 2) || d.title_to[i - 1].is_some())))
         && !(i + 1 < n && d.is_cap(i + 1))
 }
 
@@ -591,7 +588,11 @@ fn age_follows(d: &Doc<'_>, e: usize) -> bool {
     t < n
         && (super::coref::age_phrase(d, t).is_some_and(|(end, _)| kin_of(end))
             || (t > e + 1 && kin_of(t))
-            || (t == e + 1 && t + 1 < n && d.an.tokens[t].kind == TokenKind::Number && d.tok(t + 1) == "," && d.tok(t).parse::<u32>().is_ok_and(|a| (16..=100).contains(&a))))
+            || (t == e + 1
+                && t + 1 < n
+                && d.an.tokens[t].kind == TokenKind::Number
+                && d.tok(t + 1) == ","
+                && d.tok(t).parse::<u32>().is_ok_and(|a| (16..=100).contains(&a))))
 }
 
 /// Is the run ending before `e` followed by a title in apposition

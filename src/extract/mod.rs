@@ -207,7 +207,11 @@ impl<'a> Doc<'a> {
                     etype: m.etype,
                     kind,
                     demonym: m.demonym,
-                    word: if m.pronoun && m.tokens.len() == 1 { self.syms[m.tokens.start] } else { crate::rules::pattern::NONE },
+                    word: if m.pronoun && m.tokens.len() == 1 {
+                        self.syms[m.tokens.start]
+                    } else {
+                        crate::rules::pattern::NONE
+                    },
                 });
                 spans.push(m.tokens.clone());
                 i = m.tokens.end;

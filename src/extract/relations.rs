@@ -37,11 +37,16 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 let (Some(s), Some(o)) = (pick(rule.subject, m.subject), pick(rule.object, m.object)) else {
                     continue;
                 };
-                if [m.subject, m.object].into_iter().flatten().any(|mi| d.modifies_body(&d.mentions[mi])) {
+                if [m.subject, m.object]
+                    .into_iter()
+                    .flatten()
+                    .any(|mi| d.modifies_body(&d.mentions[mi]))
+                {
                     continue;
                 }
                 // Context guesses never override what the gazetteer knows.
-                if s == o || (rule.object == Anchor::MainCity && curated_within(d, s)) || (rule.predicate == "locatedIn" && wider(d, s, o)) {
+                if s == o || (rule.object == Anchor::MainCity && curated_within(d, s)) || (rule.predicate == "locatedIn" && wider(d, s, o))
+                {
                     continue;
                 }
                 let span = d.span_of(&(spans[m.start].start..spans[m.end - 1].end));

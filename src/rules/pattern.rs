@@ -170,7 +170,9 @@ fn parse_elem(word: &str, syms: &mut dyn Symbols) -> Result<Elem, String> {
         return Ok(Elem::Gap(n));
     }
     if let Some(n) = word.strip_prefix('~') {
-        let n: usize = n.parse().map_err(|_| format!("`{word}`: expected a gap of lower-case words like `~3`"))?;
+        let n: usize = n
+            .parse()
+            .map_err(|_| format!("`{word}`: expected a gap of lower-case words like `~3`"))?;
         if n == 0 || n > 12 {
             return Err(format!("`{word}`: a gap must be between 1 and 12"));
         }
