@@ -648,7 +648,7 @@ fn unqualified(d: &Doc<'_>, q: usize, first: usize) -> bool {
     let named = |t: usize| {
         (d.is_cap(t) && t > first) || matches!(d.lower(t), "'s" | "\u{2019}s" | "'" | "\u{2019}") || d.in_list(t, List::OrgHeads)
     };
-    if (d.is_cap(q) && q > first) || (q > first && d.in_list(q - 1, List::OrgHeads)) {
+    if q > first && (d.is_cap(q) || d.in_list(q - 1, List::OrgHeads)) {
         return false;
     }
     // Back over the words (and hyphens) of the phrase: "Mitsubishi's newly-appointed".

@@ -507,7 +507,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         || prev.is_some_and(|p| title_before(d, p + 1, sentence_start).is_some())
         || prev_in(List::PersonCues)
         || (len <= 4 && title_follows(d, tokens.end))
-        || (len >= 2 && len <= 4 && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word) && age_follows(d, tokens.end))
+        || ((2..=4).contains(&len) && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word) && age_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Person);
     } else if prev_in(List::OrgDescriptors)
