@@ -859,4 +859,42 @@ mod stage_tests {
             .windows(2)
             .all(|w| (&w[0].subject, &w[0].predicate, &w[0].object) < (&w[1].subject, &w[1].predicate, &w[1].object)));
     }
+
+    #[test]
+    fn word_gaps_and_nationalities_locate_companies() {
+        let f = facts("Shares in Russian oil and gas company Zorvex fell. Russian co-chairman Anna Nowak will step down.");
+        assert!(has_relation(&f, "Zorvex", "locatedIn", "Russia"), "{:?}", f.relations);
+        // A nationality before an executive title is not what she chairs.
+        assert!(!has_relation(&f, "Anna Nowak", "leaderOf", "Russia"), "{:?}", f.relations);
+        assert!(has_relation(&f, "Anna Nowak", "leaderOf", "Zorvex"), "{:?}", f.relations);
+    }
+
+    #[test]
+    fn a_wider_place_is_never_in_a_narrower_one() {
+        let f = facts("Wales beat Ireland in Cardiff. The match was played in Penylan, Cardiff.");
+        assert!(!has_relation(&f, "Ireland", "locatedIn", "Cardiff"), "{:?}", f.relations);
+        assert!(has_relation(&f, "Penylan", "locatedIn", "Cardiff"), "{:?}", f.relations);
+    }
+
+    #[test]
+    fn unqualified_executives_belong_to_the_organisation_named_last() {
+        let f = facts("The Zorvex Trust said it would appeal. Chief executive Anna Nowak said the ruling was wrong.");
+        assert!(has_relation(&f, "Anna Nowak", "leaderOf", "Zorvex Trust"), "{:?}", f.relations);
+        // Not when another name qualifies the title.
+        let f = facts("The Zorvex Trust said it would appeal. Kolbe's chief executive Anna Nowak said the ruling was wrong.");
+        assert!(!has_relation(&f, "Anna Nowak", "leaderOf", "Zorvex Trust"), "{:?}", f.relations);
+    }
+
+    #[test]
+    fn pronouns_still_match_the_words_of_patterns() {
+        let f = facts("Anna Nowak spoke first. Later she gave her support to Jan Kowalczyk.");
+        assert!(has_relation(&f, "Anna Nowak", "supports", "Jan Kowalczyk"), "{:?}", f.relations);
+    }
+
+    #[test]
+    fn the_object_of_a_speech_verb_is_not_the_next_speaker() {
+        let f = facts("Anna Nowak, for the Ruritanian Farmers Union, accused Jan Kowalczyk of ducking tough choices.\n\nShe said: \"The minister gave us nothing at all this week.\"");
+        let speaker = f.quotes.first().and_then(|q| q.speaker.clone());
+        assert_eq!(speaker.as_deref(), Some("person/anna-nowak"), "{:?}", f.quotes);
+    }
 }
