@@ -631,13 +631,20 @@ fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
     } else {
         return None;
     };
-    let si = d.sentence_of[t];
+    named_last(d, start, Some(1), |m| want(d, m.entity)).map(|m| m.entity)
+}
+
+/// The last name (not a pronoun or demonym) before token `before` that
+/// `want` accepts, in its sentence or up to `back` sentences before (the
+/// whole text before it when `None`).
+fn named_last<'d>(d: &'d Doc<'_>, before: usize, back: Option<usize>, want: impl Fn(&Mention) -> bool) -> Option<&'d Mention> {
+    let si = d.sentence_of[before.min(d.an.tokens.len() - 1)];
     d.mentions
         .iter()
         .rev()
-        .filter(|m| m.tokens.end <= start && !m.pronoun && !m.demonym && si - d.sentence_of[m.tokens.start] <= 1)
-        .map(|m| m.entity)
-        .find(|&e| want(d, e))
+        .filter(|m| m.tokens.end <= before && !m.pronoun && !m.demonym)
+        .filter(|m| back.is_none_or(|b| si - d.sentence_of[m.tokens.start] <= b))
+        .find(|m| want(m))
 }
 
 /// Does nothing name what the title starting at `q` is of: no capitalised
@@ -671,12 +678,7 @@ fn curated_party(d: &Doc<'_>, person: usize) -> Option<usize> {
 
 /// "party leader Charles Kennedy": the party the text named last before token `t`.
 fn party_named_last(d: &Doc<'_>, t: usize) -> Option<usize> {
-    d.mentions
-        .iter()
-        .rev()
-        .filter(|m| m.tokens.end <= t && !m.pronoun && !m.demonym)
-        .map(|m| m.entity)
-        .find(|&e| is_party(d, e))
+    named_last(d, t, None, |m| is_party(d, m.entity)).map(|m| m.entity)
 }
 
 /// "The Countryside Alliance said … Chief executive Simon Hart said", "a
@@ -688,14 +690,11 @@ fn antecedent_org(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
     if q > first && matches!(d.lower(q - 1), "a" | "an" | "former" | "ex") {
         return None;
     }
-    let si = d.sentence_of[q];
-    d.mentions
-        .iter()
-        .rev()
-        .filter(|m| m.tokens.end <= q && !m.pronoun && !m.demonym && si - d.sentence_of[m.tokens.start] <= 1)
-        .find(|m| d.entities[m.entity].etype == EntityType::Organization && !is_party(d, m.entity))
-        .filter(|m| !d.modifies_body(m))
-        .map(|m| m.entity)
+    named_last(d, q, Some(1), |m| {
+        d.entities[m.entity].etype == EntityType::Organization && !is_party(d, m.entity)
+    })
+    .filter(|m| !d.modifies_body(m))
+    .map(|m| m.entity)
 }
 
 /// Does a bearer of `held` answer to the description `said` ("the minister"
