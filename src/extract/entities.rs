@@ -569,7 +569,9 @@ fn qualifies_named_title(d: &Doc<'_>, tokens: &Range<usize>) -> bool {
         }
     }
     let title_end = d.title_from[e].or(d.plural_title_from[e]).map(|(end, _)| end);
-    title_end.is_some_and(|end| end < d.an.tokens.len() && d.sentence_of[end] == d.sentence_of[e] && d.is_cap(end))
+    // "Aid minister Hilary Benn": one word before a minister is a portfolio.
+    let portfolio = tokens.len() == 1 && title_end.is_some_and(|end| d.in_list(end - 1, List::PortfolioTitles));
+    !portfolio && title_end.is_some_and(|end| end < d.an.tokens.len() && d.sentence_of[end] == d.sentence_of[e] && d.is_cap(end))
 }
 
 /// Is the run ending before `e` followed by an age or a kin noun in

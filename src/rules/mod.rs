@@ -301,10 +301,11 @@ pub enum List {
     Writings,
     BodyNouns,
     CommitteeNouns,
+    PortfolioTitles,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 28] = [
+    pub const ALL: [(List, &'static str); 29] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -333,6 +334,7 @@ impl List {
         (List::Writings, "writings"),
         (List::BodyNouns, "body_nouns"),
         (List::CommitteeNouns, "committee_nouns"),
+        (List::PortfolioTitles, "portfolio_titles"),
     ];
 }
 
