@@ -186,6 +186,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     let mut run = classify(d, start..end, range.start);
                     if let Some(m) = demonym_prefix(d, &run) {
                         run.tokens.start = d.mentions[m].tokens.start;
+                        run.etype = Some(EntityType::Organization);
                         absorbed.push(m);
                     }
                     runs.push(run);
@@ -534,16 +535,24 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
 }
 
 /// "European Policy Centre", "Russian Orthodox Church": the demonym right
-/// before an organisation's name made of a head noun is part of the name;
-/// the index of its mention, if so.
+/// before an organisation's name ending in a head noun is part of the name;
+/// so is a place before head nouns alone ("Sunderland FC", "Leeds
+/// University", "Birmingham City Council"). The index of its mention, if so.
 fn demonym_prefix(d: &Doc<'_>, run: &Run) -> Option<usize> {
     let start = run.tokens.start;
-    if run.etype != Some(EntityType::Organization) || run.tokens.len() < 2 || !d.in_list(run.tokens.end - 1, List::OrgHeads) {
+    let heads_only = run.tokens.len() <= 2 && run.tokens.clone().all(|t| d.in_list(t, List::OrgHeads));
+    let org = run.etype == Some(EntityType::Organization) && run.tokens.len() >= 2 && d.in_list(run.tokens.end - 1, List::OrgHeads);
+    if !org && !heads_only {
         return None;
     }
     let m = d.mentions.iter().position(|m| m.tokens.end == start)?;
     let mention = &d.mentions[m];
-    (mention.demonym && d.sentence_of[mention.tokens.start] == d.sentence_of[start] && d.is_cap(mention.tokens.start)).then_some(m)
+    let fits = if mention.demonym {
+        org
+    } else {
+        heads_only && mention.etype == EntityType::Place
+    };
+    (fits && d.sentence_of[mention.tokens.start] == d.sentence_of[start] && d.is_cap(mention.tokens.start)).then_some(m)
 }
 
 /// Is the run followed by a lower-case title and a name ("Balfour Beatty
