@@ -71,6 +71,11 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         {
             continue;
         }
+        // "Mr Houston", "Ms Paris": after an honorific a place's or
+        // organisation's name is a person's.
+        if d.pack.entries[entry].etype != EntityType::Person && r.start > 0 && d.is_honorific(r.start - 1) && d.is_cap(r.start) {
+            continue;
+        }
         // A group noun written with a capital inside a sentence is part of a
         // name ("Investors Bank and Trust").
         let sentence_first = d.an.sentences[d.sentence_of[r.start]].tokens.start;

@@ -100,9 +100,12 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
     if t < para_end && t > inner.end {
         if is_speech(d, t) {
             // "said X": the first person of the clause, else its first actor.
+            // Punctuation inside a name ("S&P") does not end the clause.
             let clause_end = |from: usize| {
                 (from..para_end.min(from + 12))
-                    .find(|&k| d.an.tokens[k].kind == TokenKind::Punct && d.tok(k) != "-")
+                    .find(|&k| {
+                        d.an.tokens[k].kind == TokenKind::Punct && d.tok(k) != "-" && d.mention_at(k).is_none() && !inside_mention(d, k)
+                    })
                     .unwrap_or(para_end.min(from + 12))
             };
             let mut end = clause_end(t + 1);
@@ -175,6 +178,10 @@ fn reported_before(d: &Doc<'_>, sentence: usize, para_first: usize, inner_start:
 /// Is token `k` inside an earlier quote of the sentence (an odd number of marks before it)?
 fn inside_quote(d: &Doc<'_>, first: usize, k: usize) -> bool {
     (first..k).filter(|&t| d.is_mark(t)).count() % 2 == 1
+}
+
+fn inside_mention(d: &Doc<'_>, k: usize) -> bool {
+    d.mentions.iter().any(|m| m.tokens.start < k && k < m.tokens.end)
 }
 
 fn is_speech(d: &Doc<'_>, t: usize) -> bool {
