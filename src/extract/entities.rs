@@ -79,7 +79,14 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         // A group noun written with a capital inside a sentence is part of a
         // name ("Investors Bank and Trust").
         let sentence_first = d.an.sentences[d.sentence_of[r.start]].tokens.start;
-        if d.pack.entries[entry].etype == EntityType::Group && d.is_cap(r.start) && r.start > sentence_first && !d.is_mark(r.start - 1) {
+        // Groups whose own name is capitalised ("Muslims") are always written so.
+        let proper_group = d.pack.entries[entry].name.starts_with(char::is_uppercase);
+        if d.pack.entries[entry].etype == EntityType::Group
+            && !proper_group
+            && d.is_cap(r.start)
+            && r.start > sentence_first
+            && !d.is_mark(r.start - 1)
+        {
             continue;
         }
         if d.pack.entries[entry].etype != EntityType::Group
@@ -305,6 +312,30 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         });
     }
     d.mentions.sort_by_key(|m| m.tokens.start);
+    // "Mr Houston … Houston was suspended": once a person of the document
+    // has a place's one-word name as surname, the bare name is that person
+    // (not a company's: "Ford" and "Porsche" stay firms).
+    let person_surnames: HashMap<String, usize> = d
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.etype == EntityType::Person && e.entry.is_none())
+        .flat_map(|(ei, e)| {
+            e.names
+                .iter()
+                .filter_map(move |n| n.split_whitespace().last().map(|l| (l.to_string(), ei)))
+        })
+        .collect();
+    for i in 0..d.mentions.len() {
+        let m = &d.mentions[i];
+        if m.etype != EntityType::Place || m.demonym || m.tokens.len() != 1 {
+            continue;
+        }
+        if let Some(&ei) = person_surnames.get(d.tok(m.tokens.start)) {
+            d.mentions[i].etype = EntityType::Person;
+            d.mentions[i].entity = ei;
+        }
+    }
     // A person's label is the longest name seen for them.
     for e in d.entities.iter_mut() {
         if e.entry.is_none() && e.etype == EntityType::Person {
