@@ -157,8 +157,26 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
     let open = inner.start.checked_sub(1)?;
     let si = d.sentence_of[open];
     let first = d.an.sentences[si].tokens.start;
-    let verb = (first..open).rev().find(|&k| is_speech(d, k) && !inside_quote(d, first, k))?;
-    speaker_before(d, first, verb).map(|e| (Some(e), "quote:x-said-before"))
+    let last = d.an.sentences[si].tokens.end;
+    if let Some(verb) = (first..open).rev().find(|&k| is_speech(d, k) && !inside_quote(d, first, k)) {
+        return speaker_before(d, first, verb).map(|e| (Some(e), "quote:x-said-before"));
+    }
+    // Later in the sentence, past other words: '"…" with its product range,
+    // said Mr X', '"…," William Lerach, the lawyer leading the suit, said'.
+    let verb = (inner.end..last).find(|&k| is_speech(d, k) && !d.in_quote(k))?;
+    let persons = |r: Range<usize>| {
+        r.into_iter()
+            .filter_map(|k| mention_at(d, k))
+            .filter(|&m| d.mentions[m].etype == EntityType::Person && !d.in_quote(d.mentions[m].tokens.start))
+            .map(|m| d.mentions[m].entity)
+            .collect::<Vec<_>>()
+    };
+    // The person nearest before the verb, else the first after it.
+    persons(inner.end..verb)
+        .last()
+        .copied()
+        .or_else(|| persons(verb + 1..last.min(verb + 10)).first().copied())
+        .map(|e| (Some(e), "quote:said-later"))
 }
 
 /// A quote opening a sentence right after reported speech ("X said
@@ -192,13 +210,33 @@ fn mention_at(d: &Doc<'_>, t: usize) -> Option<usize> {
     d.mention_at(t).filter(|&i| !d.mentions[i].demonym)
 }
 
-/// The nearest person before `verb` in the sentence, else organisation, place, group.
+/// The nearest person before `verb` in the sentence, else organisation,
+/// place, group. After a comma a participle ("X criticised Y, saying …")
+/// has the sentence's first person as subject; "A spokesman said" with no
+/// name is the organisation named last (this sentence or the one before).
 fn speaker_before(d: &Doc<'_>, first: usize, verb: usize) -> Option<usize> {
     let before: Vec<&super::Mention> = d
         .mentions
         .iter()
         .filter(|m| m.tokens.start >= first && m.tokens.end <= verb && !m.demonym)
         .collect();
+    let participle = verb > first && d.tok(verb - 1) == "," && d.lower(verb).ends_with("ing");
+    if participle {
+        if let Some(m) = before.iter().find(|m| m.etype == EntityType::Person) {
+            return Some(m.entity);
+        }
+    }
+    if before.is_empty() && verb >= first + 2 && matches!(d.lower(verb - 2), "a" | "an" | "the") && d.in_list(verb - 1, List::Spokespeople)
+    {
+        let si = d.sentence_of[verb];
+        return d
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.tokens.end <= verb && !m.pronoun && !m.demonym && si - d.sentence_of[m.tokens.start] <= 1)
+            .find(|m| m.etype == EntityType::Organization)
+            .map(|m| m.entity);
+    }
     for want in [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Group] {
         if let Some(m) = before.iter().rev().find(|m| m.etype == want) {
             return Some(m.entity);

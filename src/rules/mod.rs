@@ -302,10 +302,11 @@ pub enum List {
     BodyNouns,
     CommitteeNouns,
     PortfolioTitles,
+    Spokespeople,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 29] = [
+    pub const ALL: [(List, &'static str); 30] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -335,6 +336,7 @@ impl List {
         (List::BodyNouns, "body_nouns"),
         (List::CommitteeNouns, "committee_nouns"),
         (List::PortfolioTitles, "portfolio_titles"),
+        (List::Spokespeople, "spokespeople"),
     ];
 }
 
