@@ -897,4 +897,25 @@ mod stage_tests {
         let speaker = f.quotes.first().and_then(|q| q.speaker.clone());
         assert_eq!(speaker.as_deref(), Some("person/anna-nowak"), "{:?}", f.quotes);
     }
+
+    #[test]
+    fn speakers_named_later_by_participles_and_for_organisations() {
+        let speaker = |text: &str| facts(text).quotes.first().and_then(|q| q.speaker.clone());
+        assert_eq!(
+            speaker("\"Zorvex is now where Kolbe was a few years ago\" with its product range, said analyst Anna Nowak.").as_deref(),
+            Some("person/anna-nowak")
+        );
+        assert_eq!(
+            speaker(
+                "Anna Nowak criticised Jan Kowalczyk for failing to act, saying it was time for \"a tax based on the ability to pay\"."
+            )
+            .as_deref(),
+            Some("person/anna-nowak")
+        );
+        assert_eq!(
+            speaker("But the Home Office defended the measures. A spokesman said: \"These men cannot be prosecuted at present.\"")
+                .as_deref(),
+            Some("organization/home-office")
+        );
+    }
 }
