@@ -531,7 +531,9 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         .map(|k| tokens.start + k - 1);
     if len >= 2 && (d.in_list(last, List::OrgHeads) || head_before_of.is_some_and(|h| d.in_list(h, List::OrgHeads))) {
         run.etype = Some(EntityType::Organization);
-    } else if len >= 2 && d.in_list(last, List::PlaceHeads) && !(len == 2 && surname_after_given_name(d, last)) {
+    } else if (len >= 2 && d.in_list(last, List::PlaceHeads) && !(len == 2 && surname_after_given_name(d, last)))
+        || landmark_noun_follows(d, &tokens, sentence_start)
+    {
         run.etype = Some(EntityType::Place);
         run.kind = Some("landmark".into());
     } else if prev_in(List::HonorificsMale) {
@@ -617,6 +619,20 @@ fn qualifies_named_title(d: &Doc<'_>, tokens: &Range<usize>) -> bool {
     // "Aid minister Hilary Benn": one word before a minister is a portfolio.
     let portfolio = tokens.len() == 1 && title_end.is_some_and(|end| d.in_list(end - 1, List::PortfolioTitles));
     !portfolio && title_end.is_some_and(|end| end < d.an.tokens.len() && d.sentence_of[end] == d.sentence_of[e] && d.is_cap(end))
+}
+
+/// "Heathrow airport", "Belmarsh prison": a name (not opening the
+/// sentence, not a given name) right before a lower-case place head is the
+/// name of that landmark.
+fn landmark_noun_follows(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize) -> bool {
+    let e = tokens.end;
+    e < d.an.tokens.len()
+        && tokens.start > sentence_start
+        && !d.is_cap(e)
+        && d.an.tokens[e].kind == TokenKind::Word
+        && d.sentence_of[e] == d.sentence_of[tokens.start]
+        && matches!(d.lower(e), "airport" | "prison" | "stadium" | "jail")
+        && !d.pack.given_names.contains(d.tok(tokens.start))
 }
 
 /// Is the run ending before `e` followed by an age or a kin noun in
