@@ -638,7 +638,7 @@ fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
 /// `want` accepts, in its sentence or up to `back` sentences before (the
 /// whole text before it when `None`).
 fn named_last<'d>(d: &'d Doc<'_>, before: usize, back: Option<usize>, want: impl Fn(&Mention) -> bool) -> Option<&'d Mention> {
-    let si = d.sentence_of[before.min(d.an.tokens.len() - 1)];
+    let si = d.sentence_of[before.min(d.an.tokens.len().saturating_sub(1))];
     d.mentions
         .iter()
         .rev()
@@ -648,9 +648,11 @@ fn named_last<'d>(d: &'d Doc<'_>, before: usize, back: Option<usize>, want: impl
 }
 
 /// Does nothing name what the title starting at `q` is of: no capitalised
-/// word (but at the start of a sentence) or possessive in it or just before
-/// it ("Mitsubishi's chief executive", "Refugee Council Chief Executive",
-/// "UK Independence Party leader", "Global Asset Management investment chief")?
+/// word (but at the start of a sentence), possessive or organisation head
+/// noun in it or among the few words just before it ("Mitsubishi's
+/// chief executive", "Refugee Council Chief Executive", "UK Independence
+/// Party leader", "Global Asset Management investment chief", "Committee
+/// chairman")?
 fn unqualified(d: &Doc<'_>, q: usize, first: usize) -> bool {
     let named = |t: usize| {
         (d.is_cap(t) && t > first) || matches!(d.lower(t), "'s" | "\u{2019}s" | "'" | "\u{2019}") || d.in_list(t, List::OrgHeads)
