@@ -631,7 +631,7 @@ fn landmark_noun_follows(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usi
         && !d.is_cap(e)
         && d.an.tokens[e].kind == TokenKind::Word
         && d.sentence_of[e] == d.sentence_of[tokens.start]
-        && matches!(d.lower(e), "airport" | "prison" | "stadium" | "jail")
+        && d.in_list(e, List::LandmarkNouns)
         && !d.pack.given_names.contains(d.tok(tokens.start))
 }
 

@@ -303,10 +303,11 @@ pub enum List {
     CommitteeNouns,
     PortfolioTitles,
     Spokespeople,
+    LandmarkNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 30] = [
+    pub const ALL: [(List, &'static str); 31] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -337,6 +338,7 @@ impl List {
         (List::CommitteeNouns, "committee_nouns"),
         (List::PortfolioTitles, "portfolio_titles"),
         (List::Spokespeople, "spokespeople"),
+        (List::LandmarkNouns, "landmark_nouns"),
     ];
 }
 
