@@ -56,17 +56,13 @@ fn store_arg(dir: &dyn HasStore) -> [String; 2] {
     ["--store".into(), dir.path().join("store").display().to_string()]
 }
 
+/// Runs a command that must succeed; its standard output.
+fn stdout_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
 fn run_ok(args: &[&str], dir: &dyn HasStore) -> String {
-    let out = gleaner()
-        .current_dir(root())
-        .args(args)
-        .args(store_arg(dir))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    stdout_of(gleaner().current_dir(root()).args(args).args(store_arg(dir)))
 }
 
 fn query(dir: &TempDir, q: &str, format: &str) -> String {
@@ -75,15 +71,7 @@ fn query(dir: &TempDir, q: &str, format: &str) -> String {
 
 /// A CSV query against the store at `store`.
 fn query_csv_at(store: &Path, q: &str) -> String {
-    let out = gleaner()
-        .args(["query", q, "--format", "csv", "--store"])
-        .arg(store)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    stdout_of(gleaner().args(["query", q, "--format", "csv", "--store"]).arg(store))
 }
 
 /// The rows of a CSV result (W3C CSV ends lines with CRLF), header first.
@@ -544,15 +532,11 @@ fn query_without_a_store_says_how_to_make_one() {
 
 #[test]
 fn eval_scores_the_example_and_lists_misses() {
-    let out = gleaner()
-        .current_dir(root())
-        .args(["eval", "tests/data/belarus-2020-08-16.gold.json", EXAMPLE])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = stdout_of(
+        gleaner()
+            .current_dir(root())
+            .args(["eval", "tests/data/belarus-2020-08-16.gold.json", EXAMPLE]),
+    );
     let f1 = |kind: &str| -> f64 {
         let line = out.lines().find(|l| l.starts_with(kind)).unwrap();
         line.split("F1=").nth(1).unwrap()[..5].parse().unwrap()
@@ -567,15 +551,7 @@ fn eval_scores_the_example_and_lists_misses() {
         "g.json",
         br#"{"entities": [{"id": "x", "type": "Person", "names": ["Nobody Known"]}], "relations": [], "quotes": []}"#,
     );
-    let out = gleaner()
-        .current_dir(root())
-        .args(["eval", &gold, EXAMPLE])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = stdout_of(gleaner().current_dir(root()).args(["eval", &gold, EXAMPLE]));
     assert!(out.contains("entity FN  \"Nobody Known\" Person"), "{out}");
     assert!(out.contains("entity FP  "), "{out}");
     let bad = fixture(dir.path(), "bad.json", b"{\"entities\": [}");

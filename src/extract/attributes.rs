@@ -631,20 +631,7 @@ fn org_reference(d: &Doc<'_>, t: usize) -> Option<usize> {
     } else {
         return None;
     };
-    named_last(d, start, Some(1), |m| want(d, m.entity)).map(|m| m.entity)
-}
-
-/// The last name (not a pronoun or demonym) before token `before` that
-/// `want` accepts, in its sentence or up to `back` sentences before (the
-/// whole text before it when `None`).
-fn named_last<'d>(d: &'d Doc<'_>, before: usize, back: Option<usize>, want: impl Fn(&Mention) -> bool) -> Option<&'d Mention> {
-    let si = d.sentence_of[before.min(d.an.tokens.len().saturating_sub(1))];
-    d.mentions
-        .iter()
-        .rev()
-        .filter(|m| m.tokens.end <= before && !m.pronoun && !m.demonym)
-        .filter(|m| back.is_none_or(|b| si - d.sentence_of[m.tokens.start] <= b))
-        .find(|m| want(m))
+    d.named_last(start, Some(1), |m| want(d, m.entity)).map(|m| m.entity)
 }
 
 /// Does nothing name what the title starting at `q` is of: no capitalised
@@ -680,7 +667,7 @@ fn curated_party(d: &Doc<'_>, person: usize) -> Option<usize> {
 
 /// "party leader Charles Kennedy": the party the text named last before token `t`.
 fn party_named_last(d: &Doc<'_>, t: usize) -> Option<usize> {
-    named_last(d, t, None, |m| is_party(d, m.entity)).map(|m| m.entity)
+    d.named_last(t, None, |m| is_party(d, m.entity)).map(|m| m.entity)
 }
 
 /// "The Countryside Alliance said … Chief executive Simon Hart said", "a
@@ -692,7 +679,7 @@ fn antecedent_org(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
     if q > first && matches!(d.lower(q - 1), "a" | "an" | "former" | "ex") {
         return None;
     }
-    named_last(d, q, Some(1), |m| {
+    d.named_last(q, Some(1), |m| {
         d.entities[m.entity].etype == EntityType::Organization && !is_party(d, m.entity)
     })
     .filter(|m| !d.modifies_body(m))

@@ -125,18 +125,12 @@ fn antecedent(d: &Doc<'_>, tokens: std::ops::Range<usize>, kinds: &[String]) -> 
     if tokens.end < d.an.tokens.len() && d.is_cap(tokens.end) {
         return None;
     }
-    let si = d.sentence_of[tokens.start];
     let fits = |e: usize| {
         let kind = d.entities[e].kind.as_deref().unwrap_or("unknown");
         kinds.is_empty() || kinds.iter().any(|k| k == kind)
     };
-    d.mentions
-        .iter()
-        .rev()
-        .filter(|m| m.tokens.end <= tokens.start && !m.pronoun && !m.demonym && m.etype == EntityType::Organization)
-        .take_while(|m| si - d.sentence_of[m.tokens.start] <= 2)
+    d.named_last(tokens.start, Some(2), |m| m.etype == EntityType::Organization)
         .map(|m| m.entity)
-        .next()
         .filter(|&e| fits(e))
 }
 

@@ -330,6 +330,20 @@ impl<'a> Doc<'a> {
         false
     }
 
+    /// The last name (not a pronoun or demonym) before token `before` that
+    /// `want` accepts, in its sentence or up to `back` sentences before (the
+    /// whole text before it when `None`): what "its chairman", "the
+    /// company" or "A spokesman said" refer to.
+    pub fn named_last(&self, before: usize, back: Option<usize>, want: impl Fn(&Mention) -> bool) -> Option<&Mention> {
+        let si = self.sentence_of[before.min(self.an.tokens.len().saturating_sub(1))];
+        self.mentions
+            .iter()
+            .rev()
+            .filter(|m| m.tokens.end <= before && !m.pronoun && !m.demonym)
+            .filter(|m| back.is_none_or(|b| si - self.sentence_of[m.tokens.start] <= b))
+            .find(|m| want(m))
+    }
+
     /// The mention ending just before token `end`, if any.
     pub fn mention_ending(&self, end: usize) -> Option<usize> {
         self.mention_end.get(end).copied().filter(|&m| m != u32::MAX).map(|m| m as usize)

@@ -103,9 +103,7 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
             // Punctuation inside a name ("S&P") does not end the clause.
             let clause_end = |from: usize| {
                 (from..para_end.min(from + 12))
-                    .find(|&k| {
-                        d.an.tokens[k].kind == TokenKind::Punct && d.tok(k) != "-" && d.mention_at(k).is_none() && !inside_mention(d, k)
-                    })
+                    .find(|&k| d.an.tokens[k].kind == TokenKind::Punct && d.tok(k) != "-" && !in_mention(d, k))
                     .unwrap_or(para_end.min(from + 12))
             };
             let mut end = clause_end(t + 1);
@@ -198,8 +196,8 @@ fn inside_quote(d: &Doc<'_>, first: usize, k: usize) -> bool {
     (first..k).filter(|&t| d.is_mark(t)).count() % 2 == 1
 }
 
-fn inside_mention(d: &Doc<'_>, k: usize) -> bool {
-    d.mentions.iter().any(|m| m.tokens.start < k && k < m.tokens.end)
+fn in_mention(d: &Doc<'_>, k: usize) -> bool {
+    d.mentions.iter().any(|m| m.tokens.contains(&k))
 }
 
 fn is_speech(d: &Doc<'_>, t: usize) -> bool {
@@ -228,13 +226,8 @@ fn speaker_before(d: &Doc<'_>, first: usize, verb: usize) -> Option<usize> {
     }
     if before.is_empty() && verb >= first + 2 && matches!(d.lower(verb - 2), "a" | "an" | "the") && d.in_list(verb - 1, List::Spokespeople)
     {
-        let si = d.sentence_of[verb];
         return d
-            .mentions
-            .iter()
-            .rev()
-            .filter(|m| m.tokens.end <= verb && !m.pronoun && !m.demonym && si - d.sentence_of[m.tokens.start] <= 1)
-            .find(|m| m.etype == EntityType::Organization)
+            .named_last(verb, Some(1), |m| m.etype == EntityType::Organization)
             .map(|m| m.entity);
     }
     for want in [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Group] {
