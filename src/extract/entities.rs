@@ -143,14 +143,13 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             loop {
                 if end < range.end && !covered[end] && name_word(d, end) {
                     end += 1;
-                } else if end == start + 1
-                    && end < range.end
+                } else if end < range.end
                     && !covered[end]
-                    && d.is_cap(end)
-                    && d.pack.given_names.contains(d.tok(start))
-                    && !d.in_list(end, List::NotNames)
+                    && ((end == start + 1 && d.is_cap(end) && d.pack.given_names.contains(d.tok(start)) && !d.in_list(end, List::NotNames))
+                        || surname_after_given_name(d, end))
                 {
-                    // "Oona King": after a given name, a title word is a surname.
+                    // "Oona King", "Martin Luther King", "governor Mervyn
+                    // King": after a given name a title word is a surname.
                     end += 1;
                 } else if end + 1 < range.end
                     && !covered[end + 1]
@@ -448,7 +447,7 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
     (d.is_cap(i) || (d.an.tokens[i].kind == TokenKind::Number && i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
         && !d.in_list(i, List::NotNames)
         && !d.is_honorific(i)
-        && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i) || surname_after_given_name(d, i))
+        && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i))
 }
 
 /// "Mervyn King said", "Martin Luther King": a title word that is also a
