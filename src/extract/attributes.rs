@@ -21,6 +21,9 @@ struct Found<'p> {
     title: &'p Title,
     text: String,
     qualifier: Option<usize>,
+    /// The qualifier is a nationality, a demonym ("the Dutch co-chairman"):
+    /// the holder is from there, and an executive does not lead it.
+    nationality: bool,
     /// A party before the title when something else qualifies it
     /// ("London's Labour mayor"): the person is a member.
     party: Option<usize>,
@@ -156,15 +159,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 .then(|| d.entities[o].kind.as_deref())
                 .flatten()
         };
-        let nationality = |o: usize| {
-            d.mentions.iter().any(|m| {
-                m.demonym
-                    && m.entity == o
-                    && d.an.tokens[m.tokens.start].start >= f.span.start
-                    && d.an.tokens[m.tokens.start].start < f.span.end
-            })
-        };
-        let object = object.filter(|&o| !(f.title.affiliated && nationality(o)));
+        let object = object.filter(|_| !(f.title.affiliated && f.nationality));
         let pred = match object {
             Some(o) if f.title.affiliated && pred == "leaderOf" && place_kind(o) == Some("landmark") && d.entities[o].entry.is_some() => {
                 &"affiliatedWith".to_string()
@@ -240,6 +235,7 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
             }
             let mut j = t + 1;
             let mut qualifier = None;
+            let mut nationality = false;
             let mut opposition = false;
             while j < range.end {
                 if let Some(m) = d.mention_at(j).map(|i| &d.mentions[i]).filter(|m| !m.pronoun) {
@@ -247,6 +243,7 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                         break;
                     }
                     qualifier = Some(m.entity);
+                    nationality = m.demonym;
                     j = m.tokens.end;
                 } else if title_at(d, j, range.end).is_none() && d.in_list(j, List::TitleModifiers) {
                     opposition |= d.in_list(j, List::OppositionWords);
@@ -300,6 +297,7 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                 title,
                 text: collapse(d.surface(&(t + 1..end))),
                 qualifier,
+                nationality,
                 party: None,
                 complement: None,
                 opposition,
@@ -406,8 +404,10 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
                 .then(|| antecedent_org(d, q, first))
                 .flatten()
         });
-    // "Dutch co-chairman Antony Burgmans": a nationality, not what he chairs.
-    if title.affiliated && mention_ending(d, q).is_some_and(|i| d.mentions[i].demonym) {
+    // "Dutch co-chairman Antony Burgmans": a nationality, not what he
+    // chairs; an executive's organisation is then the one named last.
+    let nationality = qualifier.is_some() && mention_ending(d, q).is_some_and(|i| d.mentions[i].demonym);
+    if title.affiliated && nationality {
         let start = mention_start(d, q);
         qualifier = unqualified(d, start, first).then(|| antecedent_org(d, start, first)).flatten();
     }
@@ -446,6 +446,8 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         title,
         text,
         qualifier,
+        // An executive's nationality gave way to the organisation above.
+        nationality: nationality && !title.affiliated,
         party,
         complement,
         opposition,
@@ -508,6 +510,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
     let si = d.sentence_of[m.tokens.start];
     let mut j = from;
     let mut qualifier = None;
+    let mut nationality = false;
     let mut opposition = false;
     while j < last && j < from + 6 {
         if let Some((end, title)) = title_at(d, j, last) {
@@ -516,6 +519,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
                 title,
                 text: collapse(d.surface(&(modifiers_before(d, j, from).0..end))),
                 qualifier,
+                nationality,
                 party: None,
                 complement: None,
                 opposition,
@@ -527,6 +531,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
         if let Some(mm) = d.mention_at(j).map(|i| &d.mentions[i]).filter(|m| !m.pronoun) {
             if matches!(mm.etype, EntityType::Organization | EntityType::Place) {
                 qualifier = Some(mm.entity);
+                nationality = mm.demonym;
             }
             j = mm.tokens.end;
             continue;
@@ -534,6 +539,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
         let w = d.lower(j);
         if let Some(r) = org_reference(d, j) {
             qualifier = Some(r);
+            nationality = false;
         }
         if matches!(w, "'s" | "\u{2019}s" | "'" | "\u{2019}") && qualifier.is_some() {
             j += 1;
