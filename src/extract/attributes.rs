@@ -29,6 +29,9 @@ struct Found<'p> {
     party: Option<usize>,
     complement: Option<usize>,
     opposition: bool,
+    /// A deputy's office named before its qualifier ("deputy Conservative
+    /// chairman"); a subordinate word inside `text` counts too.
+    subordinate: bool,
     span: Span,
     sentence: usize,
     /// From a title in the plural ("Labour MPs A and B"): it also holds for
@@ -131,10 +134,10 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         }
         let Some(pred) = &f.title.relation else { continue };
         // "Deputy Prime Minister X" does not lead: affiliated with what qualifies the title, if anything.
-        let subordinate = f
-            .text
-            .split(|c: char| c.is_whitespace() || c == '-')
-            .any(|w| d.pack.word_in(&w.to_lowercase(), List::SubordinateWords));
+        let subordinate = f.subordinate
+            || f.text
+                .split(|c: char| c.is_whitespace() || c == '-')
+                .any(|w| d.pack.word_in(&w.to_lowercase(), List::SubordinateWords));
         let pred = if subordinate && pred == "leaderOf" {
             &"affiliatedWith".to_string()
         } else {
@@ -301,6 +304,7 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                 party: None,
                 complement: None,
                 opposition,
+                subordinate: false,
                 span: d.span_of(&(t..end)),
                 sentence: si,
                 plural: false,
@@ -399,6 +403,13 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
                 .flatten()
         })
         .or_else(|| {
+            // "But leader Charles Kennedy said": a party role nothing
+            // qualifies is in the holder's curated party, when it is named.
+            (title.party_role && !title.affiliated && q == ts && unqualified(d, q, first))
+                .then(|| curated_party(d, m.entity))
+                .flatten()
+        })
+        .or_else(|| {
             let executive = title.affiliated || title.relation.as_deref() == Some("founded");
             (executive && unqualified(d, q, first))
                 .then(|| antecedent_org(d, q, first))
@@ -437,6 +448,11 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
             qualifier = Some(outer);
         }
     }
+    // "deputy Conservative Chairman X": the deputy comes before the qualifier.
+    let subordinate = qualifier_ending(d, q).is_some() && {
+        let start = mention_start(d, q);
+        (modifiers_before(d, start, first).0..start).any(|k| d.in_list(k, List::SubordinateWords))
+    };
     let mut text = collapse(d.surface(&(q..end)));
     if plural {
         text = singular_title(&text, title);
@@ -451,6 +467,7 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         party,
         complement,
         opposition,
+        subordinate,
         span: d.span_of(&(qualifier.map_or(q, |_| mention_start(d, q)).min(q)..m.tokens.end)),
         sentence: si,
         plural,
@@ -523,6 +540,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
                 party: None,
                 complement: None,
                 opposition,
+                subordinate: false,
                 span: d.span_of(&(m.tokens.start..end)),
                 sentence: si,
                 plural: false,

@@ -140,6 +140,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             let full_name = |end: usize| {
                 end - start >= 2 && d.pack.given_names.contains(d.tok(start)) && !(start..end).any(|t| d.in_list(t, List::OrgHeads))
             };
+            let mut merged = false;
             loop {
                 if end < range.end && !covered[end] && name_word(d, end) {
                     end += 1;
@@ -162,6 +163,23 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                 {
                     end += 2;
                 } else if end + 2 < range.end
+                    && d.tok(end) == "-"
+                    && glued(d, end)
+                    && d.an.tokens[end + 1].kind == TokenKind::Word
+                    && !d.is_cap(end + 1)
+                    && d.pack.given_names.contains(d.tok(start))
+                    && (name_word(d, end + 2) || curated_person_at(d, end + 2, start).is_some())
+                {
+                    // A patronymic: "Nursultan Abish-uly Nazarbayev".
+                    if let Some(mi) = curated_person_at(d, end + 2, start) {
+                        // The curated person's mention takes the whole name.
+                        d.mentions[mi].tokens.start = start;
+                        end = d.mentions[mi].tokens.end;
+                        merged = true;
+                        break;
+                    }
+                    end += 3;
+                } else if end + 2 < range.end
                     && !covered[end + 2]
                     && matches!(d.lower(end), "of" | "for")
                     && d.lower(end + 1) == "the"
@@ -178,6 +196,10 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                 } else {
                     break;
                 }
+            }
+            if merged {
+                i = end;
+                continue;
             }
             // "Bryan Ferry and Luke Tomlinson", "Andy Roddick and Marat Safin":
             // a full name (or a given name before another) and what follows
@@ -267,6 +289,26 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         }
     }
 
+    // Acronyms of curated organisations: their initials, and the one in
+    // brackets after them ("the Open Society Institute (OSI)").
+    let mut curated_acronyms: HashMap<String, usize> = HashMap::default();
+    for m in d.mentions.iter().filter(|m| m.etype == EntityType::Organization && !m.demonym) {
+        if m.tokens.len() >= 2 {
+            let initials: String = m
+                .tokens
+                .clone()
+                .filter_map(|t| d.tok(t).chars().next().filter(|c| c.is_uppercase()))
+                .collect();
+            curated_acronyms.entry(initials).or_insert(m.entity);
+        }
+        if m.tokens.end + 2 < d.an.tokens.len() && d.tok(m.tokens.end) == "(" && d.tok(m.tokens.end + 2) == ")" {
+            let acronym = d.tok(m.tokens.end + 1);
+            if is_acronym(acronym) {
+                curated_acronyms.insert(acronym.to_string(), m.entity);
+            }
+        }
+    }
+
     for (ri, run) in runs.iter().enumerate() {
         let surface = name_text(d, &run.tokens);
         let single = run.tokens.len() == 1;
@@ -276,6 +318,8 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             .get(&surface)
             .filter(|_| single && run.etype.is_none_or(|t| t == EntityType::Person || run.weak))
         {
+            ei
+        } else if let Some(&ei) = curated_acronyms.get(&surface).filter(|_| single && is_acronym(&surface)) {
             ei
         } else if let Some(full) = acronyms.get(&surface).filter(|_| single) {
             let label = name_text(d, full);
@@ -335,10 +379,26 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             d.mentions[i].entity = ei;
         }
     }
-    // A person's label is the longest name seen for them.
+    // A person's label is the longest name seen for them, without an
+    // honorific when a full name is known ("Dr John Smith" is John Smith in
+    // every document; "Dr Smith" stays).
+    let pack = d.pack;
+    let honorific = |n: &str| {
+        let first = n.split_whitespace().next().unwrap_or("").to_lowercase();
+        [List::Honorifics, List::HonorificsMale, List::HonorificsFemale]
+            .into_iter()
+            .any(|l| pack.word_in(&first, l))
+    };
     for e in d.entities.iter_mut() {
         if e.entry.is_none() && e.etype == EntityType::Person {
-            if let Some(longest) = e.names.iter().max_by_key(|n| (n.split_whitespace().count(), n.len())) {
+            let by_length = |n: &&String| (n.split_whitespace().count(), n.len());
+            let longest = e
+                .names
+                .iter()
+                .filter(|n| !honorific(n) && n.split_whitespace().count() >= 2)
+                .max_by_key(by_length)
+                .or_else(|| e.names.iter().max_by_key(by_length));
+            if let Some(longest) = longest {
                 if longest.split_whitespace().count() > e.label.split_whitespace().count() {
                     e.label = longest.clone();
                 }
@@ -450,6 +510,14 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
         && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i))
 }
 
+/// The mention of a curated person starting at token `t` whose name begins
+/// with the word at `given` ("Nursultan … Nazarbayev").
+fn curated_person_at(d: &Doc<'_>, t: usize, given: usize) -> Option<usize> {
+    d.mentions.iter().position(|m| {
+        m.tokens.start == t && m.etype == EntityType::Person && d.entities[m.entity].label.split_whitespace().next() == Some(d.tok(given))
+    })
+}
+
 /// "Mervyn King said", "Martin Luther King": a title word that is also a
 /// surname, after a given name (and maybe a middle name), with no name after
 /// it, ends the person's name.
@@ -553,7 +621,8 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         || (matches!(prev_word, "at" | "with") && prev.is_some_and(|p| title_before(d, p, sentence_start).is_some()))
         || (len == 1 && is_acronym(d.tok(last)) && !d.in_list(last, List::NotNames))
         || (!(len == 1 && (initial || d.in_list(last, List::OrgHeads))) && qualifies_named_title(d, &tokens))
-        || descriptor_apposition(d, &tokens, sentence_start)
+        || (descriptor_apposition(d, &tokens, sentence_start) && !(len >= 2 && d.pack.given_names.contains(d.tok(tokens.start))))
+        || kind_noun_after(d, &tokens, sentence_start)
         || (len == 1 && !initial && possessive_title_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Organization);
@@ -728,6 +797,30 @@ fn descriptor_apposition(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usi
         && d.in_list(tokens.start - 2, List::OrgDescriptors)
         && tokens.end < d.an.tokens.len()
         && d.tok(tokens.end) == ","
+}
+
+/// "the Naftohaz company", "the Indian state-owned Tata group": a short
+/// name after "the" (and up to four lower-case words, hyphens or
+/// demonyms) and before a kind of
+/// organisation. Not a person's full name.
+fn kind_noun_after(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize) -> bool {
+    if tokens.len() > 3 || tokens.end >= d.an.tokens.len() || !d.in_list(tokens.end, List::OrgNounsAfter) {
+        return false;
+    }
+    if d.pack.given_names.contains(d.tok(tokens.start)) {
+        return false;
+    }
+    let demonym = |k: usize| d.mentions.iter().any(|m| m.demonym && m.tokens.contains(&k));
+    let mut k = tokens.start;
+    while k > sentence_start && tokens.start - k < 5 {
+        k -= 1;
+        match d.lower(k) {
+            "the" => return true,
+            _ if d.an.tokens[k].kind == TokenKind::Word && (!d.is_cap(k) || demonym(k)) || d.tok(k) == "-" => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 fn is_acronym(w: &str) -> bool {

@@ -304,10 +304,11 @@ pub enum List {
     PortfolioTitles,
     Spokespeople,
     LandmarkNouns,
+    OrgNounsAfter,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 31] = [
+    pub const ALL: [(List, &'static str); 32] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -339,6 +340,7 @@ impl List {
         (List::PortfolioTitles, "portfolio_titles"),
         (List::Spokespeople, "spokespeople"),
         (List::LandmarkNouns, "landmark_nouns"),
+        (List::OrgNounsAfter, "org_nouns_after"),
     ];
 }
 
