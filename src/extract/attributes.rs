@@ -149,7 +149,8 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
             let curated = d.entities[f.person].entry.and_then(|x| d.pack.entries[x].within.clone());
             match curated.and_then(|c| d.pack.entry_by_name.get(&c).copied()) {
-                Some(entry) => Some(d.entity_for_entry(entry)),
+                // The person's curated country, when the text names it.
+                Some(entry) => d.entities.iter().position(|e| e.entry == Some(entry)),
                 None => sentence_country(d, f.sentence).or(d.main_country),
             }
         });
@@ -232,8 +233,9 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
             let subject = t == range.start
                 || (t > range.start && d.is_mark(t - 1))
                 || (t > range.start + 1 && d.tok(t - 1) == "," && d.is_mark(t - 2));
-            // "Quentin Davies, the MP for Grantham": an apposition, read with its name.
-            if !subject && t > range.start && matches!(d.tok(t - 1), "," | "-") {
+            // "Quentin Davies, the MP for Grantham": an apposition, read with
+            // its name ("In Edinburgh, the prime minister said" is not one).
+            if !subject && t > range.start + 1 && matches!(d.tok(t - 1), "," | "-") && ends_person(d, t - 1) {
                 continue;
             }
             let mut j = t + 1;
@@ -285,7 +287,11 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                         .find(|f| same_office(d, f.title, title))
                 })
                 .map(|f| f.person);
-            let person = bearer.or_else(|| {
+            // Not "the president of his business empire".
+            let office = (end >= range.end || d.lower(end) != "of")
+                .then(|| office_holder(d, title, qualifier, t))
+                .flatten();
+            let person = bearer.or(office).or_else(|| {
                 qualifier.filter(|_| subject)?;
                 d.mentions
                     .iter()
@@ -319,6 +325,41 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
         }
     }
     (found, mentions)
+}
+
+/// Does a person's name (or a pronoun) end right before token `t`?
+fn ends_person(d: &Doc<'_>, t: usize) -> bool {
+    d.mentions.iter().any(|m| m.tokens.end == t && m.etype == EntityType::Person)
+}
+
+/// "Tony Blair … the prime minister said": the curated person mentioned
+/// before token `t` who is known by the office (`offices` in the pack), of
+/// the country that qualifies it if one does; the most mentioned one, then
+/// the one named last.
+fn office_holder(d: &Doc<'_>, title: &Title, qualifier: Option<usize>, t: usize) -> Option<usize> {
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (i, m) in d.mentions.iter().enumerate() {
+        if m.tokens.end > t || m.pronoun || m.demonym || m.etype != EntityType::Person {
+            continue;
+        }
+        let Some(entry) = d.entities[m.entity].entry.map(|x| &d.pack.entries[x]) else {
+            continue;
+        };
+        if !entry.offices.contains(&title.words) {
+            continue;
+        }
+        if let Some(q) = qualifier {
+            let country = entry.within.as_ref().and_then(|c| d.pack.entry_by_name.get(c).copied());
+            if country.is_none() || d.entities[q].entry != country {
+                continue;
+            }
+        }
+        let count = d.mentions.iter().filter(|x| x.entity == m.entity && !x.pronoun).count();
+        if best.is_none_or(|(c, _, _)| count >= c) {
+            best = Some((count, i, m.entity));
+        }
+    }
+    best.map(|(_, _, e)| e)
 }
 
 /// The one country named in a sentence, if exactly one is.

@@ -750,6 +750,16 @@ mod stage_tests {
     }
 
     #[test]
+    fn an_office_alone_is_its_curated_holder() {
+        let f = facts("Tony Blair met Gordon Brown in the UK. In Edinburgh, the prime minister said the chancellor was right.");
+        assert!(has_relation(&f, "Tony Blair", "leaderOf", "United Kingdom"));
+        assert!(!has_relation(&f, "Gordon Brown", "leaderOf", "United Kingdom"));
+        // The holder's country must be named for the office to lead it.
+        let f = facts("Tony Blair arrived. The prime minister said no.");
+        assert!(f.relations.iter().all(|r| r.predicate != "leaderOf"), "{:?}", f.relations);
+    }
+
+    #[test]
     fn main_country_counts_demonyms_and_capitals() {
         let f = facts("Ruritanian police in Kyiv detained Ukrainian activists. Ukrainian officials protested to Poland.");
         assert_eq!(f.main_country.as_deref(), Some("place/ukraine"));

@@ -5,7 +5,7 @@
 use super::{Doc, LocalRelation};
 use crate::model::EntityType;
 use crate::rules::pattern::{Item, Sym, NONE};
-use crate::rules::Anchor;
+use crate::rules::{Anchor, List};
 
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
@@ -94,13 +94,18 @@ fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the): (Sym, Sy
     let etype = d.mentions[mi].etype;
     let the = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == the && sym != NONE);
     let is_and = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == and && sym != NONE);
+    // "the prime minister and his chancellor": "his" is not the partner.
+    let possessive = |i: usize| {
+        let m = &d.mentions[i];
+        m.pronoun && m.tokens.len() == 1 && d.in_list(m.tokens.start, List::PronounsPossessive)
+    };
     let partner = |it: Option<&Item<'_>>| match it {
         Some(&Item::Mention {
             index,
             etype: t,
             demonym: false,
             ..
-        }) if t == etype => Some(d.mentions[index].entity),
+        }) if t == etype && !possessive(index) => Some(d.mentions[index].entity),
         _ => None,
     };
     let mut out = Vec::new();

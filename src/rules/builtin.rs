@@ -20,6 +20,7 @@ pub const FILES: &[(&str, &str)] = pack![
     "rules/groups.toml",
     "rules/relations.toml",
     "stories/belarus-2020.toml",
+    "stories/office-holders-2005.toml",
 ];
 
 #[cfg(test)]

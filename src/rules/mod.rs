@@ -96,6 +96,8 @@ struct EntityEntry {
     #[serde(rename = "in")]
     within: Option<String>,
     party: Option<String>,
+    #[serde(default)]
+    offices: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -157,6 +159,9 @@ pub struct Entry {
     pub within: Option<String>,
     /// A person's party: the canonical name of an organisation of kind "party".
     pub party: Option<String>,
+    /// Titles a person is known by without a name ("the prime minister"),
+    /// lower case, as written in titles.toml.
+    pub offices: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -536,6 +541,7 @@ impl Builder {
                 old.capital = e.capital.or(old.capital.take());
                 old.within = e.within.or(old.within.take());
                 old.party = e.party.or(old.party.take());
+                old.offices.extend(e.offices.iter().map(|o| o.to_lowercase()));
             } else {
                 self.entry_index.insert(key, self.entries.len());
                 self.entries.push(Entry {
@@ -548,6 +554,7 @@ impl Builder {
                     capital: e.capital,
                     within: e.within,
                     party: e.party,
+                    offices: e.offices.iter().map(|o| o.to_lowercase()).collect(),
                 });
             }
         }
@@ -886,6 +893,13 @@ mod tests {
         for e in &pack.entries {
             for target in [&e.within, &e.capital].into_iter().flatten() {
                 assert!(pack.entry_by_name.contains_key(target), "{}: no entry {target}", e.name);
+            }
+            for office in &e.offices {
+                assert!(
+                    pack.titles.values().any(|t| &t.words == office),
+                    "{}: office {office} is not a title",
+                    e.name
+                );
             }
             if let Some(p) = &e.party {
                 let party = pack.entry_by_name.get(p).map(|&i| &pack.entries[i]);
