@@ -80,6 +80,22 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     d.relations.extend(found);
     containment(d);
     parties(d);
+    // "X accused Y of": X also opposes Y (`[implies]` in the pack).
+    let entailed: Vec<LocalRelation> = d
+        .pack
+        .implies
+        .iter()
+        .flat_map(|(from, to)| {
+            d.relations
+                .iter()
+                .filter(move |r| &r.predicate == from)
+                .map(move |r| LocalRelation {
+                    predicate: to.clone(),
+                    ..r.clone()
+                })
+        })
+        .collect();
+    d.relations.extend(entailed);
 }
 
 /// The entities coordinated with the mention `mi` in a sentence's items:

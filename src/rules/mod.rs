@@ -77,6 +77,9 @@ struct RuleFile {
     relation: Vec<RelationEntry>,
     #[serde(default)]
     reference: Vec<ReferenceEntry>,
+    /// A relation a matched relation entails: `accuses = ["opposes"]`.
+    #[serde(default)]
+    implies: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -257,6 +260,8 @@ pub struct RulePack {
     pub relation_index: pattern::PatternIndex,
     pub references: Vec<ReferenceRule>,
     pub reference_index: pattern::PatternIndex,
+    /// Relations a relation entails, from `[implies]` (same evidence and rule).
+    pub implies: Vec<(String, String)>,
     pub entry_by_name: HashMap<String, usize>,
     /// Lower-case words the rules mention, interned.
     pub symbols: HashMap<String, Sym>,
@@ -491,6 +496,7 @@ struct Builder {
     lexicon: HashMap<String, HashSet<String>>,
     relations: Vec<(String, String, RelationEntry)>,
     references: Vec<(String, String, ReferenceEntry)>,
+    implies: Vec<(String, String)>,
 }
 
 impl Builder {
@@ -607,6 +613,24 @@ impl Builder {
         }
         for r in parsed.reference {
             self.references.push((file.to_string(), text.to_string(), r));
+        }
+        for (from, to) in parsed.implies {
+            for to in to {
+                for p in [&from, &to] {
+                    if !crate::vocab::RELATIONS.contains(&p.as_str()) {
+                        errors.push(RuleError {
+                            file: file.to_string(),
+                            line: 0,
+                            column: 0,
+                            message: format!(
+                                "[implies]: unknown predicate {p:?}; expected one of {}",
+                                crate::vocab::RELATIONS.join(", ")
+                            ),
+                        });
+                    }
+                }
+                self.implies.push((from.clone(), to));
+            }
         }
     }
 
@@ -833,6 +857,7 @@ impl Builder {
             relations,
             reference_index: pattern::PatternIndex::new(references.iter().map(|r| &r.pattern), word),
             references,
+            implies: self.implies,
             entry_by_name,
             list_mask: List::ALL.map(|(_, name)| interner.class_bit.get(name).map_or(0, |&b| 1u64 << b)),
             symbols: interner.map,
