@@ -183,8 +183,12 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 pred.as_str()
             };
             d.relations.push(f.relation(pred, o, "title"));
-            if f.title.affiliated && pred == "leaderOf" && d.entities[o].etype == EntityType::Organization && !is_party(d, o) {
+            if f.title.affiliated && pred == "leaderOf" && d.entities[o].etype == EntityType::Organization {
                 d.relations.push(f.relation("affiliatedWith", o, "title"));
+                // "Lib Dem chairman X" is a member of the party too.
+                if is_party(d, o) {
+                    d.relations.push(f.relation("memberOf", o, "title"));
+                }
             }
         }
     }

@@ -614,6 +614,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         || prev_in(List::PersonCues)
         || (len <= 4 && title_follows(d, tokens.end))
         || ((2..=4).contains(&len) && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word) && age_follows(d, tokens.end))
+        || ((2..=3).contains(&len) && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word) && affiliation_follows(d, tokens.end))
     {
         run.etype = Some(EntityType::Person);
     } else if prev_in(List::OrgDescriptors)
@@ -756,6 +757,31 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
         let t = d.an.tokens[j];
         if (t.kind == TokenKind::Punct && d.tok(j) != "-") || d.in_list(j, List::FunctionWords) {
             return false;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// "Shami Chakrabarti, from human rights group Liberty", "X, of the
+/// charity Y": a name followed by where its bearer comes from, an
+/// organisation named after a kind of body.
+fn affiliation_follows(d: &Doc<'_>, e: usize) -> bool {
+    let n = d.an.tokens.len();
+    if e + 2 >= n || d.tok(e) != "," || !matches!(d.lower(e + 1), "from" | "of") {
+        return false;
+    }
+    let si = d.sentence_of[e];
+    let mut j = e + 2;
+    if d.lower(j) == "the" {
+        j += 1;
+    }
+    for _ in 0..4 {
+        if j + 1 >= n || d.sentence_of[j] != si || d.is_cap(j) || d.an.tokens[j].kind != TokenKind::Word {
+            return false;
+        }
+        if d.in_list(j, List::OrgDescriptors) {
+            return d.is_cap(j + 1);
         }
         j += 1;
     }
