@@ -96,6 +96,7 @@ fn references(d: &mut Doc<'_>) {
                     Anchor::MainCountry => d.main_country,
                     Anchor::MainCity => d.main_city,
                     Anchor::Antecedent => antecedent(d, tokens.clone(), &rule.kinds),
+                    Anchor::Namesake => namesake(d, tokens.clone()),
                     _ => None,
                 };
                 if let Some(e) = target {
@@ -132,6 +133,27 @@ fn antecedent(d: &Doc<'_>, tokens: std::ops::Range<usize>, kinds: &[String]) -> 
     d.named_last(tokens.start, Some(2), |m| m.etype == EntityType::Organization)
         .map(|m| m.entity)
         .filter(|&e| fits(e))
+}
+
+/// "the ministry said" after "the Finance and Economy Ministry", "the
+/// commission" after "the European Commission": the organisation named
+/// last before the description whose name has its last word, unless a name
+/// follows the description.
+fn namesake(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> Option<usize> {
+    if tokens.end < d.an.tokens.len() && d.is_cap(tokens.end) {
+        return None;
+    }
+    let noun = d.lower(tokens.end - 1);
+    let has_noun = |name: &str| name.split([' ', '-']).any(|w| w.eq_ignore_ascii_case(noun));
+    d.mentions
+        .iter()
+        .rev()
+        .filter(|m| m.tokens.end <= tokens.start && m.etype == EntityType::Organization && !m.pronoun)
+        .find(|m| {
+            let e = &d.entities[m.entity];
+            has_noun(&e.label) || e.names.iter().any(|n| has_noun(n))
+        })
+        .map(|m| m.entity)
 }
 
 fn pronouns(d: &mut Doc<'_>) {

@@ -584,6 +584,10 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     };
     let last = tokens.end - 1;
     let len = tokens.len();
+    // "In 2004," is a year, not a name.
+    if tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Number) {
+        return run;
+    }
     let prev = (tokens.start > sentence_start).then(|| tokens.start - 1);
     let prev_word = prev.map(|p| d.tok(p)).unwrap_or("");
     let prev_in = |list: List| prev.is_some_and(|p| d.in_list(p, list));
@@ -620,6 +624,10 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     } else if prev_in(List::OrgDescriptors)
         // "an analyst at Petercam", "economist with Barclays".
         || (matches!(prev_word, "at" | "with") && prev.is_some_and(|p| title_before(d, p, sentence_start).is_some()))
+        // "said Ken Mayland at Clearview Economics".
+        || (len >= 2 && prev_word == "at" && prev.is_some_and(|p| p > sentence_start && person_ends(d, p)))
+        // "Sibneft, a Russian oil company that".
+        || kind_in_apposition(d, tokens.end)
         || (len == 1 && is_acronym(d.tok(last)) && !d.in_list(last, List::NotNames))
         || (!(len == 1 && (initial || d.in_list(last, List::OrgHeads))) && qualifies_named_title(d, &tokens))
         || (descriptor_apposition(d, &tokens, sentence_start) && !(len >= 2 && d.pack.given_names.contains(d.tok(tokens.start))))
@@ -814,6 +822,42 @@ fn possessive_title_follows(d: &Doc<'_>, e: usize) -> bool {
         e + 1
     };
     d.title_from[j].is_some_and(|(_, t)| t.relation.is_some())
+}
+
+/// Does a person's name end right before token `t` (a curated one, or a
+/// capitalised run starting with a given name)?
+fn person_ends(d: &Doc<'_>, t: usize) -> bool {
+    d.mentions
+        .iter()
+        .any(|m| m.tokens.end == t && m.etype == EntityType::Person && !m.pronoun)
+        || (t >= 2 && d.is_cap(t - 1) && d.pack.given_names.contains(d.tok(t - 2)))
+}
+
+/// "Sibneft, a Russian oil company that …": a name followed by an
+/// apposition naming a kind of organisation (up to three lower-case words
+/// or a demonym before it; the noun ends the phrase).
+fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
+    let n = d.an.tokens.len();
+    if e + 2 >= n || d.tok(e) != "," || !matches!(d.lower(e + 1), "a" | "an") {
+        return false;
+    }
+    let si = d.sentence_of[e];
+    let demonym = |k: usize| d.mentions.iter().any(|m| m.demonym && m.tokens.contains(&k));
+    let mut j = e + 2;
+    for _ in 0..5 {
+        if j + 1 >= n || d.sentence_of[j] != si {
+            return false;
+        }
+        if d.in_list(j, List::OrgNounsAfter) {
+            let next = d.lower(j + 1);
+            return matches!(next, "," | "." | "that" | "which" | "based" | "whose" | "with" | "in" | "and");
+        }
+        if !(d.an.tokens[j].kind == TokenKind::Word && (!d.is_cap(j) || demonym(j)) || d.tok(j) == "-") {
+            return false;
+        }
+        j += 1;
+    }
+    false
 }
 
 /// "The mill, Krivorizhstal, is": a name in commas after an organisation noun.

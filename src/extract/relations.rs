@@ -31,7 +31,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                         Anchor::After => nearest(d, items[m.end..].iter()),
                         Anchor::MainCountry => d.main_country,
                         Anchor::MainCity => d.main_city,
-                        Anchor::Antecedent => None,
+                        Anchor::Antecedent | Anchor::Namesake => None,
                     }
                 };
                 let (Some(s), Some(o)) = (pick(rule.subject, m.subject), pick(rule.object, m.object)) else {

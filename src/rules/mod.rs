@@ -205,6 +205,10 @@ pub enum Anchor {
     MainCity,
     /// The person the text last spoke of (for references only).
     Antecedent,
+    /// The organisation named last whose name has the description's last
+    /// word ("the ministry" after "the Finance and Economy Ministry"; for
+    /// references only).
+    Namesake,
 }
 
 impl Anchor {
@@ -215,6 +219,7 @@ impl Anchor {
             "main-country" => Anchor::MainCountry,
             "main-city" => Anchor::MainCity,
             "antecedent" => Anchor::Antecedent,
+            "namesake" => Anchor::Namesake,
             _ => return None,
         })
     }
@@ -755,7 +760,7 @@ impl Builder {
                     file,
                     text,
                     &Some(r.refers.clone()),
-                    &[Anchor::MainCountry, Anchor::MainCity, Anchor::Antecedent],
+                    &[Anchor::MainCountry, Anchor::MainCity, Anchor::Antecedent, Anchor::Namesake],
                     &mut errors,
                 ),
             ) else {
