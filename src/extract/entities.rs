@@ -843,9 +843,8 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
     }
     let si = d.sentence_of[e];
     let demonym = |k: usize| d.mentions.iter().any(|m| m.demonym && m.tokens.contains(&k));
-    let mut j = e + 2;
-    for _ in 0..5 {
-        if j + 1 >= n || d.sentence_of[j] != si {
+    for j in e + 2..(e + 7).min(n - 1) {
+        if d.sentence_of[j] != si {
             return false;
         }
         if d.in_list(j, List::OrgNounsAfter) {
@@ -855,7 +854,6 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
         if !(d.an.tokens[j].kind == TokenKind::Word && (!d.is_cap(j) || demonym(j)) || d.tok(j) == "-") {
             return false;
         }
-        j += 1;
     }
     false
 }
