@@ -237,9 +237,14 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         });
     }
 
-    // Persons with a full name anchor the surnames.
+    // Persons with a full name anchor the surnames ("Bill of Rights" and
+    // "Alexander and Catwoman" are not full names).
     for run in runs.iter_mut() {
-        if run.etype.is_none() && run.tokens.len() >= 2 && d.pack.given_names.contains(d.tok(run.tokens.start)) {
+        if run.etype.is_none()
+            && run.tokens.len() >= 2
+            && d.pack.given_names.contains(d.tok(run.tokens.start))
+            && !run.tokens.clone().any(|t| matches!(d.lower(t), "of" | "for" | "and" | "&"))
+        {
             run.etype = Some(EntityType::Person);
         }
     }
