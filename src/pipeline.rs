@@ -228,7 +228,11 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
     // no regrowing, for each document.
     let spare: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::default();
     let nquads = |f: &DocFacts| -> Result<(usize, Vec<u8>)> {
-        let mut bytes = spare.lock().map_err(|_| anyhow::anyhow!("buffer pool poisoned"))?.pop().unwrap_or_default();
+        let mut bytes = spare
+            .lock()
+            .map_err(|_| anyhow::anyhow!("buffer pool poisoned"))?
+            .pop()
+            .unwrap_or_default();
         bytes.clear();
         bytes.reserve(f.doc.text.len() * 24);
         let n = rdf::document_nquads(f, &mut bytes);

@@ -326,6 +326,9 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             ei
         } else if let Some(&ei) = curated_acronyms.get(&surface).filter(|_| single && is_acronym(&surface)) {
             ei
+        } else if let Some(ei) = bracketed_curated(d, &run.tokens).filter(|_| run.etype == Some(EntityType::Organization)) {
+            // "the US Securities Exchange Commission (SEC)": the curated SEC.
+            ei
         } else if let Some(full) = acronyms.get(&surface).filter(|_| single) {
             let label = name_text(d, full);
             find_or_new(d, EntityType::Organization, &label, None)
@@ -510,9 +513,22 @@ fn glued(d: &Doc<'_>, i: usize) -> bool {
 /// A capitalised word that can be part of a name.
 fn name_word(d: &Doc<'_>, i: usize) -> bool {
     (d.is_cap(i) || (d.an.tokens[i].kind == TokenKind::Number && i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
-        && !d.in_list(i, List::NotNames)
+        // A compass word starts a name before another ("Central Bank of Liberia").
+        && (!d.in_list(i, List::NotNames) || (d.in_list(i, List::Compass) && i + 1 < d.an.tokens.len() && d.is_cap(i + 1)))
         && !d.is_honorific(i)
         && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i))
+}
+
+/// The curated organisation whose acronym follows `tokens` in brackets.
+fn bracketed_curated(d: &Doc<'_>, tokens: &Range<usize>) -> Option<usize> {
+    let e = tokens.end;
+    if e + 2 >= d.an.tokens.len() || d.tok(e) != "(" || d.tok(e + 2) != ")" || !is_acronym(d.tok(e + 1)) {
+        return None;
+    }
+    d.mentions
+        .iter()
+        .find(|m| m.tokens == (e + 1..e + 2) && m.etype == EntityType::Organization && !m.demonym)
+        .map(|m| m.entity)
 }
 
 /// The mention of a curated person starting at token `t` whose name begins
@@ -589,8 +605,8 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     };
     let last = tokens.end - 1;
     let len = tokens.len();
-    // "In 2004," is a year, not a name.
-    if tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Number) {
+    // "In 2004," is a year, not a name; "North" of "North London" is no place.
+    if tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Number) || (len == 1 && d.in_list(tokens.start, List::Compass)) {
         return run;
     }
     let prev = (tokens.start > sentence_start).then(|| tokens.start - 1);
