@@ -439,8 +439,12 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         return None;
     };
     let (q, opposition) = modifiers_before(d, ts, first);
+    // "Russian tennis chief", "European commission president": a nationality
+    // before a noun does not say what the title leads (it says where an
+    // "Indian oil minister" works).
+    let leads = title.relation.as_deref() == Some("leaderOf");
     let mut qualifier = qualifier_ending(d, q)
-        .or_else(|| possessive_qualifier(d, q, first))
+        .or_else(|| possessive_qualifier(d, q, first).filter(|&e| !(leads && demonym_before_noun(d, q, e))))
         .or_else(|| (q > first).then(|| org_reference(d, q - 1)).flatten())
         .or_else(|| {
             (d.in_list(q, List::PartyNouns) && q <= ts && unqualified(d, q, first))
@@ -665,6 +669,17 @@ fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
     } else {
         None
     }
+}
+
+/// Is the qualifier `e` found before token `q` a demonym separated from
+/// it by lower-case words?
+fn demonym_before_noun(d: &Doc<'_>, q: usize, e: usize) -> bool {
+    q >= 1
+        && !d.is_cap(q - 1)
+        && !matches!(d.lower(q - 1), "'s" | "\u{2019}s" | "'" | "\u{2019}")
+        && d.mentions
+            .iter()
+            .any(|m| m.entity == e && m.demonym && m.tokens.end < q && m.tokens.end + 3 > q)
 }
 
 /// An organisation, place or demonym mention ending at token `end` qualifies a title.

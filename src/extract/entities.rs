@@ -121,6 +121,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
     }
 
     constituencies(d, &mut covered);
+    titles_after_names(d);
 
     // Capitalised runs over what the gazetteers left.
     let mut runs = Vec::new();
@@ -410,6 +411,28 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                 if longest.split_whitespace().count() > e.label.split_whitespace().count() {
                     e.label = longest.clone();
                 }
+            }
+        }
+    }
+}
+
+/// "Green Party leader X": a title that starts inside an organisation's
+/// name ("party leader") is the shorter title after the name ("leader").
+fn titles_after_names(d: &mut Doc<'_>) {
+    for mi in 0..d.mentions.len() {
+        let m = &d.mentions[mi];
+        if m.etype != EntityType::Organization || m.demonym {
+            continue;
+        }
+        let (start, end) = (m.tokens.start, m.tokens.end);
+        for t in start..end {
+            let Some((tend, _)) = d.title_from[t] else { continue };
+            if tend <= end {
+                continue;
+            }
+            d.title_from[t] = None;
+            if d.title_to[tend].is_some_and(|(s, _)| s == t) {
+                d.title_to[tend] = (t + 1..tend).find_map(|s| d.title_from[s].filter(|&(e, _)| e == tend).map(|(_, title)| (s, title)));
             }
         }
     }
