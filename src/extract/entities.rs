@@ -651,6 +651,13 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     {
         run.etype = Some(EntityType::Place);
         run.kind = Some("landmark".into());
+    } else if len == 1
+        && prev_in(List::CompanyNouns)
+        && prev.is_some_and(|p| p == sentence_start || !matches!(d.lower(p - 1), "his" | "her" | "my" | "your"))
+        && !d.pack.given_names.contains(d.tok(tokens.start))
+    {
+        // "an executive at rival Porsche", "bid by rival Xstrata" (but "his rival Brown").
+        run.etype = Some(EntityType::Organization);
     } else if prev_in(List::HonorificsMale) {
         run.etype = Some(EntityType::Person);
         run.gender = Some('m');

@@ -108,7 +108,8 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
             };
             let mut end = clause_end(t + 1);
             // "said the chairman of the committee, Labour MP X": a description, then the name.
-            let described = t + 1 < para_end && matches!(d.lower(t + 1), "the" | "a" | "an");
+            // "said its chairman, Sir Anthony Greener" too.
+            let described = t + 1 < para_end && matches!(d.lower(t + 1), "the" | "a" | "an" | "its" | "his" | "her" | "their");
             let person_in = |r: std::ops::Range<usize>| {
                 r.into_iter()
                     .any(|k| mention_at(d, k).is_some_and(|m| d.mentions[m].etype == EntityType::Person))
@@ -162,18 +163,24 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
     // Later in the sentence, past other words: '"…" with its product range,
     // said Mr X', '"…," William Lerach, the lawyer leading the suit, said'.
     let verb = (inner.end..last).find(|&k| is_speech(d, k) && !d.in_quote(k))?;
-    let persons = |r: Range<usize>| {
+    let actors = |r: Range<usize>, etype: EntityType| {
         r.into_iter()
             .filter_map(|k| mention_at(d, k))
-            .filter(|&m| d.mentions[m].etype == EntityType::Person && !d.in_quote(d.mentions[m].tokens.start))
+            .filter(|&m| d.mentions[m].etype == etype && !d.in_quote(d.mentions[m].tokens.start))
             .map(|m| d.mentions[m].entity)
             .collect::<Vec<_>>()
     };
-    // The person nearest before the verb, else the first after it.
+    // The person nearest before the verb, else the first after it; else an
+    // organisation just before the verb ('"…" are needed, the IMF has said').
+    let persons = |r: Range<usize>| actors(r, EntityType::Person);
     persons(inner.end..verb)
         .last()
         .copied()
         .or_else(|| persons(verb + 1..last.min(verb + 10)).first().copied())
+        .or_else(|| {
+            let near = verb.saturating_sub(4).max(inner.end);
+            actors(near..verb, EntityType::Organization).last().copied()
+        })
         .map(|e| (Some(e), "quote:said-later"))
 }
 
