@@ -175,18 +175,11 @@ fn named_entries(d: &Doc<'_>) -> rustc_hash::FxHashMap<usize, usize> {
 fn containment(d: &mut Doc<'_>) {
     let named = named_entries(d);
     let mut new = Vec::new();
-    let mut done = Vec::new();
     for m in &d.mentions {
-        // Places, and companies (where a firm is based is news; where a
-        // party or ministry is, annotators take as read).
-        let company = m.etype == EntityType::Organization && d.entities[m.entity].kind.as_deref() == Some("company");
-        if m.demonym || m.pronoun || !(m.etype == EntityType::Place || company) || (company && done.contains(&m.entity)) {
+        if m.demonym || m.pronoun || m.etype != EntityType::Place {
             continue;
         }
         let Some(entry) = d.entities[m.entity].entry else { continue };
-        if company {
-            done.push(m.entity);
-        }
         // The nearest place up the curated chain that the document names
         // ("Nairobi" in Kenya in Africa, with only Africa named).
         let mut at = entry;
