@@ -693,6 +693,10 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     {
         // "MP for Witney", "Senator for Ohio": a constituency.
         run.etype = Some(EntityType::Place);
+    } else if len <= 2 && !initial && matches!(prev_word, "at" | "of" | "in" | "near" | "from") && place_follows(d, tokens.end) {
+        // "at Hatfield, Hertfordshire", "of Headingley, Leeds".
+        run.etype = Some(EntityType::Place);
+        run.weak = true;
     } else if prev_in(List::PlacePrepositions) && !initial && len <= 2 {
         run.etype = Some(EntityType::Place);
         run.weak = true;
@@ -882,6 +886,19 @@ fn person_ends(d: &Doc<'_>, t: usize) -> bool {
         .iter()
         .any(|m| m.tokens.end == t && m.etype == EntityType::Person && !m.pronoun)
         || (t >= 2 && d.is_cap(t - 1) && d.pack.given_names.contains(d.tok(t - 2)))
+}
+
+/// Is token `e` a comma followed by a curated town, county, region or
+/// country ("Hatfield, Hertfordshire")?
+fn place_follows(d: &Doc<'_>, e: usize) -> bool {
+    e + 1 < d.an.tokens.len()
+        && d.tok(e) == ","
+        && d.mentions.iter().any(|m| {
+            m.tokens.start == e + 1
+                && m.etype == EntityType::Place
+                && !m.demonym
+                && matches!(d.entities[m.entity].kind.as_deref(), Some("city" | "region" | "country"))
+        })
 }
 
 /// "Sibneft, a Russian oil company that …": a name followed by an
