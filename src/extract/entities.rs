@@ -697,7 +697,8 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         // "at Hatfield, Hertfordshire", "of Headingley, Leeds".
         run.etype = Some(EntityType::Place);
         run.weak = true;
-    } else if prev_in(List::PlacePrepositions) && !initial && len <= 2 {
+    } else if prev_in(List::PlacePrepositions) && !initial && len <= 2 && !(len == 2 && d.pack.given_names.contains(d.tok(tokens.start))) {
+        // Not "in Harold Wilson's government": a full name is a person's.
         run.etype = Some(EntityType::Place);
         run.weak = true;
     }
