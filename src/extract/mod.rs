@@ -793,6 +793,14 @@ mod stage_tests {
     }
 
     #[test]
+    fn stances_hold_for_each_actor_of_a_list() {
+        let f = facts("Michael Howard attacked Tony Blair, Gordon Brown and John Prescott over the plan.");
+        for whom in ["Tony Blair", "Gordon Brown", "John Prescott"] {
+            assert!(has_relation(&f, "Michael Howard", "opposes", whom), "{whom}");
+        }
+    }
+
+    #[test]
     fn stances_hold_for_each_conjunct() {
         let f = facts("Labour and the Liberal Democrats have attacked Michael Howard over the plan.");
         assert!(has_relation(&f, "Labour Party", "opposes", "Michael Howard"));

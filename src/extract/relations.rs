@@ -10,7 +10,7 @@ use crate::rules::{Anchor, List};
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
     let mut candidates = Vec::new();
-    let and_the = (d.pack.sym("and"), d.pack.sym("the"));
+    let and_the = (d.pack.sym("and"), d.pack.sym("the"), d.pack.sym(","));
     for si in 0..d.an.sentences.len() {
         let Some((rules, (items, spans))) =
             d.candidate_rules(si, &d.pack.relation_index, &d.pack.relations, |r| &r.pattern, &mut candidates)
@@ -100,7 +100,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
 
 /// The entities coordinated with the mention `mi` in a sentence's items:
 /// "A and [the] B", either side, of the same type.
-fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the): (Sym, Sym)) -> Vec<usize> {
+fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the, comma): (Sym, Sym, Sym)) -> Vec<usize> {
     let Some(k) = items
         .iter()
         .position(|it| matches!(*it, Item::Mention { index, .. } if index == mi))
@@ -124,16 +124,38 @@ fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the): (Sym, Sy
         }) if t == etype && !possessive(index) => Some(d.mentions[index].entity),
         _ => None,
     };
+    let comma = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == comma && sym != NONE);
     let mut out = Vec::new();
-    // After: "A and [the] B".
-    if items.get(k + 1).is_some_and(is_and) {
-        let j = if items.get(k + 2).is_some_and(the) { k + 3 } else { k + 2 };
-        out.extend(partner(items.get(j)));
+    // After: "A and [the] B", "A, B, C and D".
+    let mut j = k + 1;
+    loop {
+        let Some(sep) = items.get(j) else { break };
+        let last = is_and(sep);
+        if !last && !comma(sep) {
+            break;
+        }
+        let at = if items.get(j + 1).is_some_and(the) { j + 2 } else { j + 1 };
+        let Some(p) = partner(items.get(at)) else { break };
+        out.push(p);
+        if last {
+            break;
+        }
+        j = at + 1;
     }
-    // Before: "B and [the] A".
-    let j = if k >= 1 && the(&items[k - 1]) { k - 1 } else { k };
+    // Before: "B and [the] A", "B, C and A" (only when "and" joins A).
+    let mut j = if k >= 1 && the(&items[k - 1]) { k - 1 } else { k };
     if j >= 2 && is_and(&items[j - 1]) {
-        out.extend(partner(items.get(j - 2)));
+        loop {
+            let at = j - 2;
+            let Some(p) = partner(items.get(at)) else { break };
+            out.push(p);
+            let before = if at >= 1 && the(&items[at - 1]) { at - 1 } else { at };
+            if before >= 2 && comma(&items[before - 1]) {
+                j = before;
+            } else {
+                break;
+            }
+        }
     }
     out
 }
