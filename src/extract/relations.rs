@@ -128,8 +128,7 @@ fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the, comma): (
     let mut out = Vec::new();
     // After: "A and [the] B", "A, B, C and D".
     let mut j = k + 1;
-    loop {
-        let Some(sep) = items.get(j) else { break };
+    while let Some(sep) = items.get(j) {
         let last = is_and(sep);
         if !last && !comma(sep) {
             break;
