@@ -653,7 +653,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         run.kind = Some("landmark".into());
     } else if len == 1
         && prev_in(List::CompanyNouns)
-        && prev.is_some_and(|p| p == sentence_start || !matches!(d.lower(p - 1), "his" | "her" | "my" | "your"))
+        && prev.is_some_and(|p| p == sentence_start || !(d.in_list(p - 1, List::PronounsMale) || d.in_list(p - 1, List::PronounsFemale)))
         && !d.pack.given_names.contains(d.tok(tokens.start))
     {
         // "an executive at rival Porsche", "bid by rival Xstrata" (but "his rival Brown").
