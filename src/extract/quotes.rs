@@ -109,7 +109,8 @@ fn attribute(d: &Doc<'_>, inner: &Range<usize>, para_end: usize) -> Option<(Opti
             let mut end = clause_end(t + 1);
             // "said the chairman of the committee, Labour MP X": a description, then the name.
             // "said its chairman, Sir Anthony Greener" too.
-            let described = t + 1 < para_end && matches!(d.lower(t + 1), "the" | "a" | "an" | "its" | "his" | "her" | "their");
+            let described =
+                t + 1 < para_end && (matches!(d.lower(t + 1), "the" | "a" | "an") || d.in_list(t + 1, List::PronounsPossessive));
             let person_in = |r: std::ops::Range<usize>| {
                 r.into_iter()
                     .any(|k| mention_at(d, k).is_some_and(|m| d.mentions[m].etype == EntityType::Person))
