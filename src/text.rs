@@ -33,7 +33,7 @@ pub struct Sentence {
     pub tokens: std::ops::Range<usize>,
     /// A heading line (`- ... -`).
     pub heading: bool,
-    /// Index of the paragraph (line) the sentence is in.
+    /// Index of the paragraph (non-blank line, from 1) the sentence is in.
     pub paragraph: usize,
 }
 
@@ -71,7 +71,10 @@ pub fn is_quote_char(c: char) -> bool {
 pub fn analyse(text: &str, rules: &TextRules) -> Analysis {
     let mut out = Analysis::default();
     let mut line_start = 0;
-    for (paragraph, line) in text.split_inclusive('\n').enumerate() {
+    // Paragraphs are counted over the lines with text, so that a blank line
+    // between two paragraphs does not put them further apart.
+    let mut paragraph = 0;
+    for line in text.split_inclusive('\n') {
         let start = line_start;
         line_start += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
@@ -79,6 +82,7 @@ pub fn analyse(text: &str, rules: &TextRules) -> Analysis {
         if trimmed.is_empty() || rules.boilerplate.iter().any(|r| r.is_match(trimmed)) {
             continue;
         }
+        paragraph += 1;
         let heading = rules.heading.iter().any(|r| r.is_match(trimmed));
         let first = out.tokens.len();
         tokenize(body, start, &mut out.tokens);

@@ -793,6 +793,14 @@ mod stage_tests {
     }
 
     #[test]
+    fn a_quote_continues_its_speaker_after_a_blank_line() {
+        let f = facts("Mr Thomas said: \"The new act makes it very clear.\" It rained.\n\n\"If in doubt retain, that has been the principle of the civil service.\"\n");
+        let thomas = f.entities.iter().find(|e| e.label.contains("Thomas")).map(|e| e.key.clone());
+        assert_eq!(f.quotes.len(), 2);
+        assert!(f.quotes.iter().all(|q| q.speaker == thomas), "{:?}", f.quotes);
+    }
+
+    #[test]
     fn stances_hold_for_each_actor_of_a_list() {
         let f = facts("Michael Howard attacked Tony Blair, Gordon Brown and John Prescott over the plan.");
         for whom in ["Tony Blair", "Gordon Brown", "John Prescott"] {
