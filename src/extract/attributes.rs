@@ -656,6 +656,9 @@ fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
             && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word
             && !d.in_list(k - 1, List::FunctionWords)
             && !matches!(d.lower(k - 1), "'s" | "\u{2019}s")
+            // A verb is no part of the title ("the Conservatives accepted
+            // Prime Minister Tony Blair's promise").
+            && !d.lower(k - 1).ends_with("ed")
         {
             k -= 1;
         }
