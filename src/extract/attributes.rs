@@ -493,7 +493,18 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
             .or_else(|| possessive_qualifier(d, ps, first))
             .filter(|&o| !is_party(d, o))
         {
-            party = Some(p);
+            // "German Labour Minister X": a party of another country is the
+            // portfolio's name, not a party.
+            let party_country = d.entities[p]
+                .entry
+                .and_then(|x| d.pack.entries[x].within.as_ref())
+                .and_then(|c| d.pack.entry_by_name.get(c).copied());
+            let foreign = mention_ending(d, ps).is_some_and(|i| d.mentions[i].demonym)
+                && d.entities[outer].kind.as_deref() == Some("country")
+                && party_country.is_some_and(|c| d.entities[outer].entry.is_some_and(|o| !inside(d, o, c)));
+            if !foreign {
+                party = Some(p);
+            }
             qualifier = Some(outer);
         }
     }
@@ -674,6 +685,21 @@ fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
     }
 }
 
+/// Is curated entry `e` the entry `outer` or inside it (Scotland in the
+/// United Kingdom)?
+fn inside(d: &Doc<'_>, mut e: usize, outer: usize) -> bool {
+    for _ in 0..4 {
+        if e == outer {
+            return true;
+        }
+        match d.pack.entries[e].within.as_ref().and_then(|w| d.pack.entry_by_name.get(w)) {
+            Some(&up) => e = up,
+            None => return false,
+        }
+    }
+    false
+}
+
 /// Is the qualifier `e` found before token `q` a demonym separated from
 /// it by lower-case words?
 fn demonym_before_noun(d: &Doc<'_>, q: usize, e: usize) -> bool {
@@ -688,6 +714,11 @@ fn demonym_before_noun(d: &Doc<'_>, q: usize, e: usize) -> bool {
 /// An organisation, place or demonym mention ending at token `end` qualifies a title.
 fn qualifier_ending(d: &Doc<'_>, end: usize) -> Option<usize> {
     let m = &d.mentions[mention_ending(d, end)?];
+    // "pro-Iraq war Labour MP": a stance, not a qualifier.
+    let s = m.tokens.start;
+    if s >= 2 && d.tok(s - 1) == "-" && d.in_list(s - 2, List::StancePrefixes) {
+        return None;
+    }
     matches!(m.etype, EntityType::Organization | EntityType::Place).then_some(m.entity)
 }
 

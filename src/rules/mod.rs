@@ -320,10 +320,11 @@ pub enum List {
     Spokespeople,
     LandmarkNouns,
     OrgNounsAfter,
+    StancePrefixes,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 32] = [
+    pub const ALL: [(List, &'static str); 33] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -356,6 +357,7 @@ impl List {
         (List::Spokespeople, "spokespeople"),
         (List::LandmarkNouns, "landmark_nouns"),
         (List::OrgNounsAfter, "org_nouns_after"),
+        (List::StancePrefixes, "stance_prefixes"),
     ];
 }
 
