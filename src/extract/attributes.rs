@@ -147,8 +147,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             if !f.title.head_of_state || subordinate {
                 return None;
             }
-            let curated = d.entities[f.person].entry.and_then(|x| d.pack.entries[x].within.clone());
-            match curated.and_then(|c| d.pack.entry_by_name.get(&c).copied()) {
+            match d.entities[f.person].entry.and_then(|x| d.pack.within_of(x)) {
                 // The person's curated country, when the text names it.
                 Some(entry) => d.entities.iter().position(|e| e.entry == Some(entry)),
                 None => sentence_country(d, f.sentence).or(d.main_country),
@@ -341,29 +340,31 @@ fn ends_person(d: &Doc<'_>, t: usize) -> bool {
 /// the country that qualifies it if one does; the most mentioned one, then
 /// the one named last.
 fn office_holder(d: &Doc<'_>, title: &Title, qualifier: Option<usize>, t: usize) -> Option<usize> {
-    let mut best: Option<(usize, usize, usize)> = None;
+    let holds = |e: usize| {
+        d.entities[e].entry.is_some_and(|x| {
+            d.pack.entries[x].offices.contains(&title.words)
+                && qualifier.is_none_or(|q| {
+                    let country = d.pack.within_of(x);
+                    country.is_some() && d.entities[q].entry == country
+                })
+        })
+    };
+    // (entity, its mentions in the document, its last mention before `t`).
+    let mut holders: Vec<(usize, usize, usize)> = Vec::new();
     for (i, m) in d.mentions.iter().enumerate() {
         if m.tokens.end > t || m.pronoun || m.demonym || m.etype != EntityType::Person {
             continue;
         }
-        let Some(entry) = d.entities[m.entity].entry.map(|x| &d.pack.entries[x]) else {
-            continue;
-        };
-        if !entry.offices.contains(&title.words) {
-            continue;
-        }
-        if let Some(q) = qualifier {
-            let country = entry.within.as_ref().and_then(|c| d.pack.entry_by_name.get(c).copied());
-            if country.is_none() || d.entities[q].entry != country {
-                continue;
+        match holders.iter_mut().find(|h| h.0 == m.entity) {
+            Some(h) => h.2 = i,
+            None if holds(m.entity) => {
+                let count = d.mentions.iter().filter(|x| x.entity == m.entity && !x.pronoun).count();
+                holders.push((m.entity, count, i));
             }
-        }
-        let count = d.mentions.iter().filter(|x| x.entity == m.entity && !x.pronoun).count();
-        if best.is_none_or(|(c, _, _)| count >= c) {
-            best = Some((count, i, m.entity));
+            None => {}
         }
     }
-    best.map(|(_, _, e)| e)
+    holders.into_iter().max_by_key(|&(_, count, last)| (count, last)).map(|(e, _, _)| e)
 }
 
 /// The one country named in a sentence, if exactly one is.
@@ -495,10 +496,7 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         {
             // "German Labour Minister X": a party of another country is the
             // portfolio's name, not a party.
-            let party_country = d.entities[p]
-                .entry
-                .and_then(|x| d.pack.entries[x].within.as_ref())
-                .and_then(|c| d.pack.entry_by_name.get(c).copied());
+            let party_country = d.entities[p].entry.and_then(|x| d.pack.within_of(x));
             let foreign = mention_ending(d, ps).is_some_and(|i| d.mentions[i].demonym)
                 && d.entities[outer].kind.as_deref() == Some("country")
                 && party_country.is_some_and(|c| d.entities[outer].entry.is_some_and(|o| !inside(d, o, c)));
@@ -687,17 +685,8 @@ fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
 
 /// Is curated entry `e` the entry `outer` or inside it (Scotland in the
 /// United Kingdom)?
-fn inside(d: &Doc<'_>, mut e: usize, outer: usize) -> bool {
-    for _ in 0..4 {
-        if e == outer {
-            return true;
-        }
-        match d.pack.entries[e].within.as_ref().and_then(|w| d.pack.entry_by_name.get(w)) {
-            Some(&up) => e = up,
-            None => return false,
-        }
-    }
-    false
+fn inside(d: &Doc<'_>, e: usize, outer: usize) -> bool {
+    e == outer || d.pack.outer_entries(e).any(|up| up == outer)
 }
 
 /// Is the qualifier `e` found before token `q` a demonym separated from

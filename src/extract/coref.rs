@@ -32,7 +32,7 @@ fn main_places(d: &mut Doc<'_>) {
         if e.kind.as_deref() == Some("country") {
             return Some(entry);
         }
-        let c = *pack.entry_by_name.get(e.within.as_ref()?)?;
+        let c = pack.within_of(entry)?;
         (pack.entries[c].kind.as_deref() == Some("country")).then_some(c)
     };
     for m in &d.mentions {
@@ -123,7 +123,7 @@ fn references(d: &mut Doc<'_>) {
 /// of `kinds` ("unknown" for none), unless a name follows the description
 /// ("the firm Ryanair").
 fn antecedent(d: &Doc<'_>, tokens: std::ops::Range<usize>, kinds: &[String]) -> Option<usize> {
-    if tokens.end < d.an.tokens.len() && d.is_cap(tokens.end) {
+    if name_follows(d, &tokens) {
         return None;
     }
     let fits = |e: usize| {
@@ -135,12 +135,18 @@ fn antecedent(d: &Doc<'_>, tokens: std::ops::Range<usize>, kinds: &[String]) -> 
         .filter(|&e| fits(e))
 }
 
+/// Does a name follow the description ("the firm Ryanair")? Then the
+/// description is that name's, not a reference.
+fn name_follows(d: &Doc<'_>, tokens: &std::ops::Range<usize>) -> bool {
+    tokens.end < d.an.tokens.len() && d.is_cap(tokens.end)
+}
+
 /// "the ministry said" after "the Finance and Economy Ministry", "the
 /// commission" after "the European Commission": the organisation named
 /// last before the description whose name has its last word, unless a name
 /// follows the description.
 fn namesake(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> Option<usize> {
-    if tokens.end < d.an.tokens.len() && d.is_cap(tokens.end) {
+    if name_follows(d, &tokens) {
         return None;
     }
     let noun = d.lower(tokens.end - 1);

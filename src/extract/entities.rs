@@ -911,7 +911,6 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
         return false;
     }
     let si = d.sentence_of[e];
-    let demonym = |k: usize| d.mentions.iter().any(|m| m.demonym && m.tokens.contains(&k));
     for j in e + 2..(e + 7).min(n - 1) {
         if d.sentence_of[j] != si {
             return false;
@@ -920,7 +919,7 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
             let next = d.lower(j + 1);
             return matches!(next, "," | "." | "that" | "which" | "based" | "whose" | "with" | "in" | "and");
         }
-        if !(d.an.tokens[j].kind == TokenKind::Word && (!d.is_cap(j) || demonym(j)) || d.tok(j) == "-") {
+        if !describing_word(d, j) {
             return false;
         }
     }
@@ -947,17 +946,23 @@ fn kind_noun_after(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize) ->
     if d.pack.given_names.contains(d.tok(tokens.start)) {
         return false;
     }
-    let demonym = |k: usize| d.mentions.iter().any(|m| m.demonym && m.tokens.contains(&k));
     let mut k = tokens.start;
     while k > sentence_start && tokens.start - k < 5 {
         k -= 1;
         match d.lower(k) {
             "the" => return true,
-            _ if d.an.tokens[k].kind == TokenKind::Word && (!d.is_cap(k) || demonym(k)) || d.tok(k) == "-" => {}
+            _ if describing_word(d, k) => {}
             _ => return false,
         }
     }
     false
+}
+
+/// A word that can describe a kind of organisation before its noun: a
+/// lower-case word, a hyphen or a demonym ("Russian state-owned").
+fn describing_word(d: &Doc<'_>, k: usize) -> bool {
+    let demonym = || d.mentions.iter().any(|m| m.demonym && m.tokens.contains(&k));
+    d.an.tokens[k].kind == TokenKind::Word && (!d.is_cap(k) || demonym()) || d.tok(k) == "-"
 }
 
 fn is_acronym(w: &str) -> bool {

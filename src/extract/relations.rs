@@ -203,19 +203,9 @@ fn containment(d: &mut Doc<'_>) {
         let Some(entry) = d.entities[m.entity].entry else { continue };
         // The nearest place up the curated chain that the document names
         // ("Nairobi" in Kenya in Africa, with only Africa named).
-        let mut at = entry;
-        let mut found = None;
-        for _ in 0..4 {
-            let Some(&outer) = d.pack.entries[at].within.as_ref().and_then(|w| d.pack.entry_by_name.get(w)) else {
-                break;
-            };
-            if let Some(&o) = named.get(&outer) {
-                found = Some(o);
-                break;
-            }
-            at = outer;
-        }
-        let Some(o) = found else { continue };
+        let Some(o) = d.pack.outer_entries(entry).find_map(|outer| named.get(&outer).copied()) else {
+            continue;
+        };
         let si = d.sentence_of[m.tokens.start];
         new.push(LocalRelation {
             subject: m.entity,

@@ -407,6 +407,17 @@ impl RulePack {
         self.classes_of(sym) & self.list_mask[list as usize] != 0
     }
 
+    /// The curated entry an entry is `in`, if the pack has it.
+    pub fn within_of(&self, entry: usize) -> Option<usize> {
+        self.entry_by_name.get(self.entries[entry].within.as_ref()?).copied()
+    }
+
+    /// The entries an entry is in, nearest first, at most four levels up
+    /// ("Nairobi" -> Kenya -> Africa).
+    pub fn outer_entries(&self, entry: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.within_of(entry), |&e| self.within_of(e)).take(4)
+    }
+
     /// Is the lower-case `word` in the list?
     pub fn word_in(&self, word: &str, list: List) -> bool {
         self.in_list(self.sym(word), list)
