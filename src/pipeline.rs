@@ -221,32 +221,18 @@ pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option
 /// `gleaner extract`: the N-Quads of each document to `out`, no store.
 pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, progress: Progress, out: impl Write) -> Result<Summary> {
     let mut summary = Summary::default();
-    // A document's N-Quads (tens of kilobytes) are written as they are; the
-    // buffer only gathers small ones.
-    let mut out = std::io::BufWriter::with_capacity(1 << 13, out);
-    // Output buffers go back to the workers once written: no fresh pages,
-    // no regrowing, for each document.
-    let spare: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::default();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
     let nquads = |f: &DocFacts| -> Result<(usize, Vec<u8>)> {
-        let mut bytes = spare
-            .lock()
-            .map_err(|_| anyhow::anyhow!("buffer pool poisoned"))?
-            .pop()
-            .unwrap_or_default();
-        bytes.clear();
-        bytes.reserve(f.doc.text.len() * 24);
+        let mut bytes = Vec::with_capacity(f.doc.text.len() * 20);
         let n = rdf::document_nquads(f, &mut bytes);
         Ok((n, bytes))
     };
     run(inputs, pack, jobs, progress, &mut summary, nquads, |batch, summary| {
-        let mut done = Vec::with_capacity(batch.len());
         for (f, bytes) in batch {
             let (n, bytes) = bytes?;
             out.write_all(&bytes)?;
             summary.add(&f, n);
-            done.push(bytes);
         }
-        spare.lock().map_err(|_| anyhow::anyhow!("buffer pool poisoned"))?.extend(done);
         Ok(())
     })?;
     out.flush()?;
