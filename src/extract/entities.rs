@@ -281,17 +281,13 @@ pub(super) fn detect(d: &mut Doc<'_>) {
     let mut acronyms: HashMap<String, Range<usize>> = HashMap::default();
     for run in &runs {
         if run.etype == Some(EntityType::Organization) && run.tokens.len() >= 2 {
-            let words: Vec<&str> = run
-                .tokens
-                .clone()
-                .map(|t| d.tok(t))
-                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-                .collect();
-            let full: String = words.iter().filter_map(|w| w.chars().next()).collect();
-            acronyms.insert(full.clone(), run.tokens.clone());
-            if words.len() >= 3 {
-                acronyms.insert(full[..full.len() - 1].to_string(), run.tokens.clone());
+            let full = initials(d, &run.tokens);
+            // "Public and Commercial Services Union": PCS too.
+            if full.chars().count() >= 3 {
+                let shorter: String = full.chars().take(full.chars().count() - 1).collect();
+                acronyms.insert(shorter, run.tokens.clone());
             }
+            acronyms.insert(full, run.tokens.clone());
         }
     }
 
@@ -300,12 +296,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
     let mut curated_acronyms: HashMap<String, usize> = HashMap::default();
     for m in d.mentions.iter().filter(|m| m.etype == EntityType::Organization && !m.demonym) {
         if m.tokens.len() >= 2 {
-            let initials: String = m
-                .tokens
-                .clone()
-                .filter_map(|t| d.tok(t).chars().next().filter(|c| c.is_uppercase()))
-                .collect();
-            curated_acronyms.entry(initials).or_insert(m.entity);
+            curated_acronyms.entry(initials(d, &m.tokens)).or_insert(m.entity);
         }
         if m.tokens.end + 2 < d.an.tokens.len() && d.tok(m.tokens.end) == "(" && d.tok(m.tokens.end + 2) == ")" {
             let acronym = d.tok(m.tokens.end + 1);
@@ -540,6 +531,14 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
         && (!d.in_list(i, List::NotNames) || (d.in_list(i, List::Compass) && i + 1 < d.an.tokens.len() && d.is_cap(i + 1)))
         && !d.is_honorific(i)
         && ((d.title_from[i].is_none() && !inside_title(d, i)) || after_honorific(d, i))
+}
+
+/// The capital initials of a name ("Open Society Institute" -> "OSI").
+fn initials(d: &Doc<'_>, tokens: &Range<usize>) -> String {
+    tokens
+        .clone()
+        .filter_map(|t| d.tok(t).chars().next().filter(|c| c.is_uppercase()))
+        .collect()
 }
 
 /// The curated organisation whose acronym follows `tokens` in brackets.
