@@ -306,6 +306,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         }
     }
 
+    let mut untyped = Vec::new();
     for (ri, run) in runs.iter().enumerate() {
         let surface = name_text(d, &run.tokens);
         let single = run.tokens.len() == 1;
@@ -334,6 +335,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         } else if let Some(t) = run.etype {
             find_or_new(d, t, &surface, run.kind.clone())
         } else {
+            untyped.push(ri);
             continue;
         };
         if d.entities[ei].gender.is_none() {
@@ -348,6 +350,32 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         let etype = d.entities[ei].etype;
         d.mentions.push(Mention {
             tokens: run.tokens.clone(),
+            etype,
+            entity: ei,
+            demonym: false,
+            pronoun: false,
+        });
+    }
+    // "Wipro, an Indian software firm, … Wipro said": a name typed in one
+    // place is that entity wherever else the document uses it.
+    let typed: HashMap<&str, usize> = d
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.entry.is_none() && e.etype != EntityType::Person)
+        .flat_map(|(ei, e)| e.names.iter().map(move |n| (n.as_str(), ei)))
+        .collect();
+    let found: Vec<(Range<usize>, usize)> = untyped
+        .into_iter()
+        .filter_map(|ri| {
+            let tokens = runs[ri].tokens.clone();
+            typed.get(name_text(d, &tokens).as_str()).map(|&ei| (tokens, ei))
+        })
+        .collect();
+    for (tokens, ei) in found {
+        let etype = d.entities[ei].etype;
+        d.mentions.push(Mention {
+            tokens,
             etype,
             entity: ei,
             demonym: false,
@@ -678,6 +706,7 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         || (len >= 2 && prev_word == "at" && prev.is_some_and(|p| p > sentence_start && person_ends(d, p)))
         // "Sibneft, a Russian oil company that".
         || kind_in_apposition(d, tokens.end)
+        || (!initial && company_after_place(d, &tokens, sentence_start))
         || (len == 1 && is_acronym(d.tok(last)) && !d.in_list(last, List::NotNames))
         || (!(len == 1 && (initial || d.in_list(last, List::OrgHeads))) && qualifies_named_title(d, &tokens))
         || (descriptor_apposition(d, &tokens, sentence_start) && !(len >= 2 && d.pack.given_names.contains(d.tok(tokens.start))))
@@ -906,11 +935,21 @@ fn place_follows(d: &Doc<'_>, e: usize) -> bool {
 /// or a demonym before it; the noun ends the phrase).
 fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
     let n = d.an.tokens.len();
-    if e + 2 >= n || d.tok(e) != "," || !matches!(d.lower(e + 1), "a" | "an") {
+    if e + 2 >= n || d.tok(e) != "," {
         return false;
     }
+    // "a Russian oil company", "the Italian firm", "India's biggest
+    // software firm", "the country's second-largest brokerage firm".
+    let start = match d.lower(e + 1) {
+        "a" | "an" | "the" if !(e + 3 < n && d.lower(e + 1) == "the" && matches!(d.lower(e + 3), "'s" | "\u{2019}s")) => e + 2,
+        "the" => e + 4,
+        _ => match d.mentions.iter().find(|m| m.tokens.start == e + 1 && m.etype == EntityType::Place) {
+            Some(m) if m.tokens.end + 1 < n && matches!(d.lower(m.tokens.end), "'s" | "\u{2019}s") => m.tokens.end + 1,
+            _ => return false,
+        },
+    };
     let si = d.sentence_of[e];
-    for j in e + 2..(e + 7).min(n - 1) {
+    for j in start..(start + 5).min(n - 1) {
         if d.sentence_of[j] != si {
             return false;
         }
@@ -923,6 +962,30 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
         }
     }
     false
+}
+
+/// "Germany's ThyssenKrupp", "Madrid-based Ferrovial": one word right
+/// after a place's possessive, or up to two after "Place-based", name a
+/// company (two words after a possessive are as often an athlete's name:
+/// "France's Hind Dehiba"; a person's name starts with a given name, and a
+/// surname is seen after one).
+fn company_after_place(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize) -> bool {
+    let start = tokens.start;
+    if start < sentence_start + 2 || tokens.len() > 2 || d.pack.given_names.contains(d.tok(start)) {
+        return false;
+    }
+    let after_place = |end: usize| {
+        d.mentions
+            .iter()
+            .any(|m| m.tokens.end == end && m.etype == EntityType::Place && (m.demonym || d.is_cap(m.tokens.start)))
+    };
+    let possessive = tokens.len() == 1 && matches!(d.lower(start - 1), "'s" | "\u{2019}s") && after_place(start - 1);
+    let based = d.lower(start - 1) == "based" && d.tok(start - 2) == "-" && start >= sentence_start + 3 && after_place(start - 2);
+    if !(possessive || based) {
+        return false;
+    }
+    let w = d.tok(start);
+    !(1..d.an.tokens.len()).any(|k| d.tok(k) == w && d.pack.given_names.contains(d.tok(k - 1)))
 }
 
 /// "The mill, Krivorizhstal, is": a name in commas after an organisation noun.

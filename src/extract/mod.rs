@@ -735,6 +735,17 @@ mod stage_tests {
     }
 
     #[test]
+    fn a_name_after_a_place_or_before_a_kind_of_company_is_an_organisation_everywhere() {
+        let f = facts(
+            "Profits at Zentrix rose. Zentrix, India's third-biggest software firm, grew. Shares in France's Kolbax and Madrid-based Ferrodial fell.",
+        );
+        assert_eq!(labels(&f, EntityType::Organization), vec!["Ferrodial", "Kolbax", "Zentrix"]);
+        assert_eq!(f.entities.iter().find(|e| e.label == "Zentrix").unwrap().mentions, 2);
+        assert!(has_relation(&f, "Kolbax", "locatedIn", "France"));
+        assert!(has_relation(&f, "Ferrodial", "locatedIn", "Madrid"));
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));
