@@ -711,7 +711,9 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         || (!(len == 1 && (initial || d.in_list(last, List::OrgHeads))) && qualifies_named_title(d, &tokens))
         || (descriptor_apposition(d, &tokens, sentence_start) && !(len >= 2 && d.pack.given_names.contains(d.tok(tokens.start))))
         || kind_noun_after(d, &tokens, sentence_start)
-        || (len == 1 && !initial && possessive_title_follows(d, tokens.end))
+        || (len == 1 && !initial && possessive_title_follows(d, tokens.end, false))
+        // "Air Deccan's managing director Gorur Gopinath".
+        || (len == 2 && !d.pack.given_names.contains(d.tok(tokens.start)) && possessive_title_follows(d, tokens.end, true))
     {
         run.etype = Some(EntityType::Organization);
     } else if prev_word == "for"
@@ -894,8 +896,11 @@ fn same_person(a: &str, b: &str) -> bool {
 }
 
 /// "DaimlerChrysler's chairman": a single unknown name owning a title is an
-/// organisation (a person's surname is resolved before this counts).
-fn possessive_title_follows(d: &Doc<'_>, e: usize) -> bool {
+/// organisation (a person's surname is resolved before this counts). With
+/// `executive`, only an executive's title followed by the holder's name
+/// counts ("Air Deccan's managing director Gorur Gopinath"; a person's
+/// name owns a "spokesman" or an "aide").
+fn possessive_title_follows(d: &Doc<'_>, e: usize, executive: bool) -> bool {
     let n = d.an.tokens.len();
     if e + 1 >= n || !matches!(d.lower(e), "'s" | "\u{2019}s") || d.pack.given_names.contains(d.tok(e - 1)) {
         return false;
@@ -905,7 +910,9 @@ fn possessive_title_follows(d: &Doc<'_>, e: usize) -> bool {
     } else {
         e + 1
     };
-    d.title_from[j].is_some_and(|(_, t)| t.relation.is_some())
+    d.title_from[j].is_some_and(|(end, t)| {
+        t.relation.is_some() && (!executive || (t.affiliated && t.relation.as_deref() == Some("leaderOf") && end < n && d.is_cap(end)))
+    })
 }
 
 /// Does a person's name end right before token `t` (a curated one, or a
@@ -957,6 +964,9 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
             let next = d.lower(j + 1);
             return matches!(next, "," | "." | "that" | "which" | "based" | "whose" | "with" | "in" | "and");
         }
+        if d.in_list(j, List::UnitNouns) {
+            return d.lower(j + 1) == "of";
+        }
         if !describing_word(d, j) {
             return false;
         }
@@ -985,7 +995,13 @@ fn company_after_place(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize
         return false;
     }
     let w = d.tok(start);
-    !(1..d.an.tokens.len()).any(|k| d.tok(k) == w && d.pack.given_names.contains(d.tok(k - 1)))
+    // "Britain's Jewish community", "China's State Environmental Protection
+    // Agency": adjectives of nationality or faith and common words are no firms.
+    let adjective = tokens.len() == 1 && ["ish", "ese", "ian"].iter().any(|suffix| w.ends_with(suffix));
+    !adjective
+        && !d.in_list(start, List::NotNames)
+        && !(tokens.end < d.an.tokens.len() && d.is_cap(tokens.end))
+        && !(1..d.an.tokens.len()).any(|k| d.tok(k) == w && d.pack.given_names.contains(d.tok(k - 1)))
 }
 
 /// "The mill, Krivorizhstal, is": a name in commas after an organisation noun.

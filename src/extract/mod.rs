@@ -746,6 +746,24 @@ mod stage_tests {
     }
 
     #[test]
+    fn membership_ownership_and_staff_wordings() {
+        let f = facts(
+            "Traders heard the energy minister of Opec member Algeria. Yukos' parent company, the Gibraltar-based Menatep Group, is suing. \
+             News Corp, the media company controlled by Australian billionaire Rupert Murdoch, fell. \
+             Jet Airways was founded by London-based ex-travel agent Naresh Goyal. \
+             Barry Hugill, a spokesman for the campaign group Liberty, spoke. Deutsche Bank and Gazpromneft, a former unit of Gazprom, agreed.",
+        );
+        assert!(has_relation(&f, "Algeria", "memberOf", "OPEC"));
+        assert!(has_relation(&f, "Yukos", "memberOf", "Menatep Group"));
+        assert!(has_relation(&f, "Rupert Murdoch", "leaderOf", "News Corporation"));
+        assert!(has_relation(&f, "Naresh Goyal", "founded", "Jet Airways"));
+        assert!(has_relation(&f, "Barry Hugill", "affiliatedWith", "Liberty"));
+        assert!(has_relation(&f, "Gazpromneft", "memberOf", "Gazprom"));
+        // The apposition describes Gazpromneft alone.
+        assert!(!has_relation(&f, "Deutsche Bank", "memberOf", "Gazprom"));
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));

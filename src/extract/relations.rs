@@ -141,9 +141,10 @@ fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the, comma): (
         }
         j = at + 1;
     }
-    // Before: "B and [the] A", "B, C and A" (only when "and" joins A).
+    // Before: "B and [the] A", "B, C and A" (only when "and" joins A; not
+    // "B and A, a unit of C": the apposition describes A alone).
     let mut j = if k >= 1 && the(&items[k - 1]) { k - 1 } else { k };
-    if j >= 2 && is_and(&items[j - 1]) {
+    if j >= 2 && is_and(&items[j - 1]) && !items.get(k + 1).is_some_and(comma) {
         loop {
             let at = j - 2;
             let Some(p) = partner(items.get(at)) else { break };

@@ -321,10 +321,11 @@ pub enum List {
     LandmarkNouns,
     OrgNounsAfter,
     StancePrefixes,
+    UnitNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 33] = [
+    pub const ALL: [(List, &'static str); 34] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -358,6 +359,7 @@ impl List {
         (List::LandmarkNouns, "landmark_nouns"),
         (List::OrgNounsAfter, "org_nouns_after"),
         (List::StancePrefixes, "stance_prefixes"),
+        (List::UnitNouns, "unit_nouns"),
     ];
 }
 
