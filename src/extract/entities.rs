@@ -1000,7 +1000,7 @@ fn company_after_place(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize
     let adjective = tokens.len() == 1 && ["ish", "ese", "ian"].iter().any(|suffix| w.ends_with(suffix));
     !adjective
         && !d.in_list(start, List::NotNames)
-        && !(tokens.end < d.an.tokens.len() && d.is_cap(tokens.end))
+        && (tokens.end >= d.an.tokens.len() || !d.is_cap(tokens.end))
         && !(1..d.an.tokens.len()).any(|k| d.tok(k) == w && d.pack.given_names.contains(d.tok(k - 1)))
 }
 
