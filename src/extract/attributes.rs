@@ -14,6 +14,7 @@ use super::{Doc, LocalRelation, Mention};
 use crate::model::{AttributeValue, EntityType, Span};
 use crate::rules::List;
 use crate::rules::Title;
+use crate::text::TokenKind;
 
 #[derive(Clone)]
 struct Found<'p> {
@@ -144,6 +145,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             pred
         };
         let object = f.qualifier.or(f.complement).or_else(|| {
+            if f.title.affiliated && f.title.party_role && pred == "leaderOf" && !subordinate && !f.plural {
+                return last_organisation(d, f);
+            }
             if !f.title.head_of_state || subordinate {
                 return None;
             }
@@ -368,6 +372,42 @@ fn office_holder(d: &Doc<'_>, title: &Title, qualifier: Option<usize>, t: usize)
 }
 
 /// The one country named in a sentence, if exactly one is.
+/// "Yukos said … said chief executive Steven Theede": an executive's title
+/// that nothing qualifies belongs to an organisation the text named in the
+/// same sentence or the two before.
+/// Only a title right before the name, opening the clause ("Chief
+/// executive X said", "said chairman X"): after a name or a noun the title is
+/// qualified by something not recognised ("Global Asset Management
+/// investment chief X"), and an unrecognised complement follows one in
+/// apposition ("X, chief executive of the Refugee Council").
+fn last_organisation(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
+    let range = d.an.sentences[f.sentence].tokens.clone();
+    let t = range.clone().find(|&t| d.an.tokens[t].start == f.span.start)?;
+    let prefix = d.text[f.span.start..].to_lowercase().starts_with(&f.text.to_lowercase());
+    let opens = t == range.start
+        || d.an.tokens[t - 1].kind == TokenKind::Punct && !matches!(d.lower(t - 1), "'s" | "\u{2019}s" | "'" | "\u{2019}")
+        || d.in_list(t - 1, List::Speech);
+    if !prefix || !opens {
+        return None;
+    }
+    // Of several, the one the document names most ("Yukos said … the
+    // European court … said chief executive X"), else the last.
+    let first = d.an.sentences[f.sentence.saturating_sub(2)].tokens.start;
+    let count = |e: usize| d.mentions.iter().filter(|m| m.entity == e).count();
+    d.mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            m.etype == EntityType::Organization
+                && !m.demonym
+                && m.tokens.start >= first
+                && d.an.tokens[m.tokens.end - 1].end <= f.span.start
+                && m.entity != f.person
+        })
+        .max_by_key(|&(i, m)| (count(m.entity), i))
+        .map(|(_, m)| m.entity)
+}
+
 fn sentence_country(d: &Doc<'_>, si: usize) -> Option<usize> {
     let range = &d.an.sentences[si].tokens;
     let mut found: Vec<usize> = d

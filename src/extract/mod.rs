@@ -764,6 +764,16 @@ mod stage_tests {
     }
 
     #[test]
+    fn an_unqualified_executive_leads_the_organisation_just_named() {
+        let f = facts(
+            "Zentrix Holdings said profits rose. \"We are happy,\" said chief executive Anna Nowak. \
+             \"It is bad,\" said analyst Jan Kowalczyk at Merrill Lynch.",
+        );
+        assert!(has_relation(&f, "Anna Nowak", "leaderOf", "Zentrix Holdings"));
+        assert!(has_relation(&f, "Jan Kowalczyk", "affiliatedWith", "Merrill Lynch"));
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));
