@@ -130,7 +130,16 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         let range = d.an.sentences[s].tokens.clone();
         let mut i = range.start;
         while i < range.end {
-            if covered[i] || !name_word(d, i) {
+            // "Combining SMFG and Daiwa", "Welcoming Mr Brown": a participle
+            // opening the sentence is not part of a known name, an acronym
+            // or an honorific after it ("Fostering Network" is a name).
+            let participle = i == range.start
+                && i + 1 < range.end
+                && d.tok(i).len() > 5
+                && d.tok(i).ends_with("ing")
+                && (covered[i + 1] || is_acronym(d.tok(i + 1)) || d.is_honorific(i + 1))
+                && !d.pack.given_names.contains(d.tok(i));
+            if covered[i] || !name_word(d, i) || participle {
                 i += 1;
                 continue;
             }
