@@ -774,6 +774,19 @@ mod stage_tests {
     }
 
     #[test]
+    fn demands_refusals_and_rivalries_are_opposition() {
+        let f = facts(
+            "Jan Kowalczyk said he would not back Anna Nowak's plans. The feud between Piotr Zielinski and Ewa Mazur grew. \
+             Marek Wojcik urged Tomasz Lewandowski to scrap the tax. Adam Krol has rejected a Conservative compromise offer.",
+        );
+        assert!(has_relation(&f, "Jan Kowalczyk", "opposes", "Anna Nowak"));
+        assert!(has_relation(&f, "Piotr Zielinski", "opposes", "Ewa Mazur"));
+        assert!(has_relation(&f, "Ewa Mazur", "opposes", "Piotr Zielinski"));
+        assert!(has_relation(&f, "Marek Wojcik", "opposes", "Tomasz Lewandowski"));
+        assert!(has_relation(&f, "Adam Krol", "opposes", "Conservative Party"));
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));
