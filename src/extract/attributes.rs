@@ -29,6 +29,9 @@ struct Found<'p> {
     /// ("London's Labour mayor"): the person is a member.
     party: Option<usize>,
     complement: Option<usize>,
+    /// "of", "at" or "for" follows the title but names nothing recognised:
+    /// no guessed object (main country, last organisation) either.
+    open_complement: bool,
     opposition: bool,
     /// A deputy's office named before its qualifier ("deputy Conservative
     /// chairman"); a subordinate word inside `text` counts too.
@@ -145,6 +148,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             pred
         };
         let object = f.qualifier.or(f.complement).or_else(|| {
+            if f.open_complement {
+                return None;
+            }
             if f.title.affiliated && f.title.party_role && pred == "leaderOf" && !subordinate && !f.plural {
                 return last_organisation(d, f);
             }
@@ -316,6 +322,7 @@ fn descriptions<'p>(d: &Doc<'p>, known: &[Found<'p>]) -> (Vec<Found<'p>>, Vec<Me
                 nationality,
                 party: None,
                 complement: None,
+                open_complement: false,
                 opposition,
                 subordinate: false,
                 span: d.span_of(&(t..end)),
@@ -564,6 +571,7 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         nationality: nationality && !title.affiliated,
         party,
         complement,
+        open_complement: false,
         opposition,
         subordinate,
         span: d.span_of(&(qualifier.map_or(q, |_| mention_start(d, q)).min(q)..m.tokens.end)),
@@ -629,6 +637,34 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
     let mut opposition = false;
     while j < last && j < from + 6 {
         if let Some((end, title)) = title_at(d, j, last) {
+            // "A, Gazprom chief executive B": the title is B's.
+            if end < last && d.is_cap(end) && d.an.tokens[end].kind == crate::text::TokenKind::Word {
+                return None;
+            }
+            // "X, president of National Futures Advisory Services": the
+            // organisation after the title, or, unrecognised, no other.
+            let after_of = (end + 1 < last && matches!(d.lower(end), "of" | "at" | "for")).then(|| {
+                let k = if d.lower(end + 1) == "the" { end + 2 } else { end + 1 };
+                // Not "of India's Percept Films", "of the Frankfurt-based
+                // exchange", "of the Commons public accounts committee".
+                let ends_phrase = |e: usize| {
+                    e >= last
+                        || matches!(
+                            d.lower(e),
+                            "," | "." | ";" | ":" | "(" | ")" | "and" | "who" | "which" | "in" | "since" | "until"
+                        )
+                        || d.in_list(e, List::Speech)
+                };
+                d.mention_at(k)
+                    .map(|i| &d.mentions[i])
+                    .filter(|c| {
+                        !c.pronoun
+                            && !c.demonym
+                            && matches!(c.etype, EntityType::Organization | EntityType::Place)
+                            && ends_phrase(c.tokens.end)
+                    })
+                    .map(|c| c.entity)
+            });
             return Some(Found {
                 person: m.entity,
                 title,
@@ -636,9 +672,11 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
                 qualifier,
                 nationality,
                 party: None,
-                complement: None,
+                complement: after_of.flatten(),
+                open_complement: after_of.is_some_and(|c| c.is_none()),
                 opposition,
-                subordinate: false,
+                // "the SEC's chief accountant": a staff title ("chief" is its modifier).
+                subordinate: end < last && d.in_list(end, List::StaffNouns),
                 span: d.span_of(&(m.tokens.start..end)),
                 sentence: si,
                 plural: false,

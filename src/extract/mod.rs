@@ -787,6 +787,25 @@ mod stage_tests {
     }
 
     #[test]
+    fn a_title_in_apposition_takes_its_complement_and_no_guess() {
+        let f = facts(
+            "Jan Kowalczyk, president of Zentrix Advisory Services, said supplies in the US were fine. \
+             Talks were held between Anna Nowak, Gazprom chief executive Piotr Zielinski and others. \
+             \"It is hard,\" said Ewa Mazur, the SEC's chief accountant.",
+        );
+        assert!(!has_relation(&f, "Jan Kowalczyk", "leaderOf", "United States"));
+        assert!(!has_relation(&f, "Anna Nowak", "leaderOf", "Gazprom"));
+        assert!(has_relation(&f, "Piotr Zielinski", "leaderOf", "Gazprom"));
+        assert!(has_relation(
+            &f,
+            "Ewa Mazur",
+            "affiliatedWith",
+            "Securities and Exchange Commission"
+        ));
+        assert!(!has_relation(&f, "Ewa Mazur", "leaderOf", "Securities and Exchange Commission"));
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));

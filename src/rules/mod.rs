@@ -322,10 +322,11 @@ pub enum List {
     OrgNounsAfter,
     StancePrefixes,
     UnitNouns,
+    StaffNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 34] = [
+    pub const ALL: [(List, &'static str); 35] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -360,6 +361,7 @@ impl List {
         (List::OrgNounsAfter, "org_nouns_after"),
         (List::StancePrefixes, "stance_prefixes"),
         (List::UnitNouns, "unit_nouns"),
+        (List::StaffNouns, "staff_nouns"),
     ];
 }
 
