@@ -703,6 +703,15 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
     } else if prev_in(List::Honorifics)
         || prev.is_some_and(|p| title_before(d, p + 1, sentence_start).is_some())
         || prev_in(List::PersonCues)
+        // "his wife, Sandra", "father of Moazzam".
+        // Not "son of Juve manager X", "the widow of Nirvana frontman X".
+        || prev.is_some_and(|p| {
+            p > sentence_start
+                && matches!(prev_word, "," | "of")
+                && d.in_list(p - 1, List::PersonCues)
+                && !d.in_list(tokens.start, List::NotNames)
+                && (tokens.end >= d.an.tokens.len() || d.an.tokens[tokens.end].kind == TokenKind::Punct)
+        })
         || (len <= 4 && title_follows(d, tokens.end))
         || ((2..=4).contains(&len) && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word) && age_follows(d, tokens.end))
         || ((2..=3).contains(&len) && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word) && affiliation_follows(d, tokens.end))
@@ -822,7 +831,7 @@ fn age_follows(d: &Doc<'_>, e: usize) -> bool {
     let kin_of = |k: usize| k + 1 < n && d.in_list(k, List::PersonCues) && d.lower(k + 1) == "of";
     t < n
         && (super::coref::age_phrase(d, t).is_some_and(|(end, _)| kin_of(end))
-            || (t > e + 1 && kin_of(t))
+            || kin_of(t)
             || (t == e + 1
                 && t + 1 < n
                 && d.an.tokens[t].kind == TokenKind::Number
