@@ -745,6 +745,10 @@ fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
         // "at Hatfield, Hertfordshire", "of Headingley, Leeds".
         run.etype = Some(EntityType::Place);
         run.weak = true;
+    } else if len <= 2 && prev_word == "of" && prev.is_some_and(|p| p > sentence_start && d.in_list(p - 1, List::SettlementNouns)) {
+        // "the Albanian city of Vlore", "the port of Burgas".
+        run.etype = Some(EntityType::Place);
+        run.weak = true;
     } else if prev_in(List::PlacePrepositions) && !initial && len <= 2 && !(len == 2 && d.pack.given_names.contains(d.tok(tokens.start))) {
         // Not "in Harold Wilson's government": a full name is a person's.
         run.etype = Some(EntityType::Place);
@@ -984,6 +988,10 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
         }
         if d.in_list(j, List::UnitNouns) {
             return d.lower(j + 1) == "of";
+        }
+        // "Surgutneftegas, Russia's fourth-biggest oil producer".
+        if start != e + 2 && d.lower(e + 1) != "the" && d.in_list(j, List::CompanyNouns) && !d.in_list(j, List::StaffNouns) {
+            return matches!(d.lower(j + 1), "," | "." | "that" | "which" | "and");
         }
         if !describing_word(d, j) {
             return false;

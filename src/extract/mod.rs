@@ -806,6 +806,22 @@ mod stage_tests {
     }
 
     #[test]
+    fn settlements_and_national_bodies_are_located() {
+        let f = facts(
+            "The oil goes to the Bulgarian port of Burgas. It was funded by the Overseas Private Investment Corporation (OPIC) - a US development agency. \
+             It was fined by the US financial watchdog, the Securities and Exchange Commission.",
+        );
+        assert!(has_relation(&f, "Burgas", "locatedIn", "Bulgaria"));
+        assert!(has_relation(
+            &f,
+            "Overseas Private Investment Corporation",
+            "locatedIn",
+            "United States"
+        ));
+        assert!(has_relation(&f, "Securities and Exchange Commission", "locatedIn", "United States"));
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));

@@ -323,10 +323,11 @@ pub enum List {
     StancePrefixes,
     UnitNouns,
     StaffNouns,
+    SettlementNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 35] = [
+    pub const ALL: [(List, &'static str); 36] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -362,6 +363,7 @@ impl List {
         (List::StancePrefixes, "stance_prefixes"),
         (List::UnitNouns, "unit_nouns"),
         (List::StaffNouns, "staff_nouns"),
+        (List::SettlementNouns, "settlement_nouns"),
     ];
 }
 
