@@ -160,6 +160,11 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             match d.entities[f.person].entry.and_then(|x| d.pack.within_of(x)) {
                 // The person's curated country, when the text names it.
                 Some(entry) => d.entities.iter().position(|e| e.entry == Some(entry)),
+                // News style capitalises a head of state's title before the
+                // name ("President Bush") but not a firm's ("after the death
+                // of president Umberto Agnelli"): that one is the company's
+                // just named, if any.
+                None if f.title.corporate && lowercase_title_before_name(d, f) => last_organisation(d, f),
                 None => sentence_country(d, f.sentence).or(d.main_country),
             }
         });
@@ -379,6 +384,12 @@ fn office_holder(d: &Doc<'_>, title: &Title, qualifier: Option<usize>, t: usize)
 }
 
 /// The one country named in a sentence, if exactly one is.
+/// Is the title written in lower case right before the name ("said
+/// president Umberto Agnelli")?
+fn lowercase_title_before_name(d: &Doc<'_>, f: &Found<'_>) -> bool {
+    d.text[f.span.start..].starts_with(&f.text) && f.text.starts_with(|c: char| c.is_lowercase())
+}
+
 /// "Yukos said … said chief executive Steven Theede": an executive's title
 /// that nothing qualifies belongs to an organisation the text named in the
 /// same sentence or the two before.

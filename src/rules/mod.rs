@@ -114,6 +114,8 @@ struct TitleEntry {
     party_role: bool,
     #[serde(default)]
     affiliated: bool,
+    #[serde(default)]
+    corporate: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -188,6 +190,9 @@ pub struct Title {
     /// The holder also works for the organisation the title names
     /// ("Ford chief executive X": leaderOf and affiliatedWith Ford).
     pub affiliated: bool,
+    /// A head of state's title that firms and federations use too
+    /// ("president"): written in lower case before the name, it is theirs.
+    pub corporate: bool,
 }
 
 /// Where a relation's subject or object comes from when not from a slot.
@@ -613,6 +618,7 @@ impl Builder {
                         head_of_state: t.head_of_state,
                         party_role: t.party_role,
                         affiliated: t.affiliated,
+                        corporate: t.corporate,
                     },
                 );
             }
