@@ -356,12 +356,15 @@ fn ends_person(d: &Doc<'_>, t: usize) -> bool {
 /// the country that qualifies it if one does; the most mentioned one, then
 /// the one named last.
 fn office_holder(d: &Doc<'_>, title: &Title, qualifier: Option<usize>, t: usize) -> Option<usize> {
+    // Qualified by the holder's country ("the British prime minister") or
+    // party ("the Tory leader").
     let holds = |e: usize| {
         d.entities[e].entry.is_some_and(|x| {
             d.pack.entries[x].offices.contains(&title.words)
                 && qualifier.is_none_or(|q| {
                     let country = d.pack.within_of(x);
-                    country.is_some() && d.entities[q].entry == country
+                    let party = d.pack.entries[x].party.as_ref().and_then(|p| d.pack.entry_by_name.get(p).copied());
+                    d.entities[q].entry.is_some() && (d.entities[q].entry == country || d.entities[q].entry == party)
                 })
         })
     };
@@ -383,7 +386,6 @@ fn office_holder(d: &Doc<'_>, title: &Title, qualifier: Option<usize>, t: usize)
     holders.into_iter().max_by_key(|&(_, count, last)| (count, last)).map(|(e, _, _)| e)
 }
 
-/// The one country named in a sentence, if exactly one is.
 /// Is the title written in lower case right before the name ("said
 /// president Umberto Agnelli")?
 fn lowercase_title_before_name(d: &Doc<'_>, f: &Found<'_>) -> bool {
@@ -426,6 +428,7 @@ fn last_organisation(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
         .map(|(_, m)| m.entity)
 }
 
+/// The one country named in a sentence, if exactly one is.
 fn sentence_country(d: &Doc<'_>, si: usize) -> Option<usize> {
     let range = &d.an.sentences[si].tokens;
     let mut found: Vec<usize> = d

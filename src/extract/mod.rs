@@ -822,6 +822,12 @@ mod stage_tests {
     }
 
     #[test]
+    fn a_party_qualified_description_is_the_curated_leader() {
+        let f = facts("Michael Howard said Labour was wrong. Labour is targeting the Tory leader personally.");
+        assert!(has_relation(&f, "Michael Howard", "leaderOf", "Conservative Party"));
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));
