@@ -220,7 +220,20 @@ fn pronouns(d: &mut Doc<'_>) {
                         .or_else(|| history.iter().find(|&&(e, s)| s == ls && fits(e)).map(|&(e, _)| e))
                 })
             } else {
-                history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).map(|&(e, _)| e)
+                let last = history.iter().rev().filter(near).find(|&&(e, _)| fits(e)).copied();
+                // "And Tony Blair would lead the campaign, he said": the person
+                // named in the reported clause is not who reports it; the
+                // speaker of the sentences before is, if there is one.
+                let reports = t > 0 && d.tok(t - 1) == "," && speaks(d, t..t + 1);
+                match last {
+                    Some((e, s)) if reports && s == si => speakers
+                        .iter()
+                        .filter(|&(&ss, &x)| ss < si && si - ss <= PRONOUN_WINDOW && x != e && fits(x))
+                        .max_by_key(|&(&ss, _)| ss)
+                        .map(|(_, &x)| x)
+                        .or(Some(e)),
+                    other => other.map(|(e, _)| e),
+                }
             };
             if let Some(e) = cand {
                 history.push((e, si));

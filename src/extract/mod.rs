@@ -894,6 +894,17 @@ mod stage_tests {
     }
 
     #[test]
+    fn he_said_after_a_reported_clause_is_the_earlier_speaker() {
+        let f = facts(
+            "Mr Milburn said the campaign would be tough. And Tony Blair would be in the front line of that campaign, he said. \
+             \"The prime minister will be spending more time out of London,\" he promised.",
+        );
+        let milburn = f.entities.iter().find(|e| e.label.contains("Milburn")).map(|e| e.key.clone());
+        assert_eq!(f.quotes.len(), 1);
+        assert_eq!(f.quotes[0].speaker, milburn, "{:?}", f.quotes);
+    }
+
+    #[test]
     fn stances_hold_for_each_actor_of_a_list() {
         let f = facts("Michael Howard attacked Tony Blair, Gordon Brown and John Prescott over the plan.");
         for whom in ["Tony Blair", "Gordon Brown", "John Prescott"] {
