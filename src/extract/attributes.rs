@@ -15,6 +15,7 @@ use crate::model::{AttributeValue, EntityType, Span};
 use crate::rules::List;
 use crate::rules::Title;
 use crate::text::TokenKind;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Clone)]
 struct Found<'p> {
@@ -121,6 +122,18 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         d.attributes.push((e, AttributeValue::Age(age), "age:apposition".into(), span, si));
     }
     let mut opponents = Vec::new();
+    // A head of state named with their country once ("ties with President
+    // Kerekou" in a sentence on Benin) leads that one wherever else the
+    // title stands alone, not the document's main country.
+    let mut stated_country: HashMap<usize, usize> = HashMap::default();
+    for f in found
+        .iter()
+        .filter(|f| f.title.head_of_state && f.qualifier.is_none() && f.complement.is_none())
+    {
+        if let Some(c) = sentence_country(d, f.sentence) {
+            stated_country.entry(f.person).or_insert(c);
+        }
+    }
     for f in &found {
         d.attributes
             .push((f.person, AttributeValue::Title(f.text.clone()), "title".into(), f.span, f.sentence));
@@ -165,7 +178,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 // of president Umberto Agnelli"): that one is the company's
                 // just named, if any.
                 None if f.title.corporate && lowercase_title_before_name(d, f) => last_organisation(d, f),
-                None => sentence_country(d, f.sentence).or(d.main_country),
+                None => sentence_country(d, f.sentence)
+                    .or_else(|| stated_country.get(&f.person).copied())
+                    .or(d.main_country),
             }
         });
         // An executive qualified by a nationality ("Dutch co-chairman X") is
