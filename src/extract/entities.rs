@@ -211,6 +211,11 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                 i = end;
                 continue;
             }
+            // "Guy Mansfield QC": post-nominal letters end the name.
+            let next = end;
+            if end - start >= 3 && d.in_list(end - 1, List::PostNominals) {
+                end -= 1;
+            }
             // "Bryan Ferry and Luke Tomlinson", "Andy Roddick and Marat Safin":
             // a full name (or a given name before another) and what follows
             // "and" are two names, not one.
@@ -235,7 +240,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     runs.push(run);
                 }
             }
-            i = end;
+            i = next;
         }
     }
 

@@ -329,10 +329,11 @@ pub enum List {
     UnitNouns,
     StaffNouns,
     SettlementNouns,
+    PostNominals,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 36] = [
+    pub const ALL: [(List, &'static str); 37] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -369,6 +370,7 @@ impl List {
         (List::UnitNouns, "unit_nouns"),
         (List::StaffNouns, "staff_nouns"),
         (List::SettlementNouns, "settlement_nouns"),
+        (List::PostNominals, "post_nominals"),
     ];
 }
 
