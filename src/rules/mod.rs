@@ -18,6 +18,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use toml::Spanned;
 
 /// One error in a rule file.
@@ -525,8 +526,10 @@ struct Builder {
     titles: HashMap<String, Title>,
     text: TextRules,
     lexicon: HashMap<String, HashSet<String>>,
-    relations: Vec<(String, String, RelationEntry)>,
-    references: Vec<(String, String, ReferenceEntry)>,
+    /// Rules with their file's name and text (shared: one copy per file),
+    /// kept for error positions until the pack is compiled.
+    relations: Vec<(Rc<str>, Rc<str>, RelationEntry)>,
+    references: Vec<(Rc<str>, Rc<str>, ReferenceEntry)>,
     implies: Vec<(String, String)>,
 }
 
@@ -640,11 +643,12 @@ impl Builder {
         for (k, v) in parsed.lexicon {
             self.lexicon.entry(k).or_default().extend(v.into_iter().map(|w| w.to_lowercase()));
         }
+        let (file_rc, text_rc): (Rc<str>, Rc<str>) = (file.into(), text.into());
         for r in parsed.relation {
-            self.relations.push((file.to_string(), text.to_string(), r));
+            self.relations.push((file_rc.clone(), text_rc.clone(), r));
         }
         for r in parsed.reference {
-            self.references.push((file.to_string(), text.to_string(), r));
+            self.references.push((file_rc.clone(), text_rc.clone(), r));
         }
         for (from, to) in parsed.implies {
             for to in to {
@@ -726,7 +730,7 @@ impl Builder {
             if !crate::vocab::RELATIONS.contains(&pred.as_str()) {
                 let (line, column) = position(text, r.predicate.span().start);
                 errors.push(RuleError {
-                    file: file.clone(),
+                    file: file.to_string(),
                     line,
                     column,
                     message: format!("unknown predicate {pred:?}; expected one of {}", crate::vocab::RELATIONS.join(", ")),
@@ -736,7 +740,7 @@ impl Builder {
             if !seen_ids.insert(r.id.clone()) {
                 let (line, column) = position(text, r.pattern.span().start);
                 errors.push(RuleError {
-                    file: file.clone(),
+                    file: file.to_string(),
                     line,
                     column,
                     message: format!("duplicate rule id {:?}", r.id),
@@ -761,7 +765,7 @@ impl Builder {
                         format!("no `{{{}:…}}` slot when `{name}` is set", &name[..1])
                     };
                     errors.push(RuleError {
-                        file: file.clone(),
+                        file: file.to_string(),
                         line,
                         column,
                         message: format!("rule {:?}: expected {want}", r.id),
