@@ -162,6 +162,9 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     // "Oona King", "Martin Luther King", "governor Mervyn
                     // King": after a given name a title word is a surname.
                     end += 1;
+                } else if let Some(k) = particle_surname(d, end, range.end, &covered) {
+                    // "Tom de la Mare", "Mohammed Mustafa al-Jibouri".
+                    end = k;
                 } else if end + 1 < range.end
                     && !covered[end + 1]
                     && !(matches!(d.lower(end), "of" | "for") && full_name(end))
@@ -211,11 +214,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                 i = end;
                 continue;
             }
-            // "Guy Mansfield QC": post-nominal letters end the name.
-            let next = end;
-            if end - start >= 3 && d.in_list(end - 1, List::PostNominals) {
-                end -= 1;
-            }
+
             // "Bryan Ferry and Luke Tomlinson", "Andy Roddick and Marat Safin":
             // a full name (or a given name before another) and what follows
             // "and" are two names, not one.
@@ -240,7 +239,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                     runs.push(run);
                 }
             }
-            i = next;
+            i = end;
         }
     }
 
@@ -566,6 +565,23 @@ fn glued(d: &Doc<'_>, i: usize) -> bool {
     d.an.tokens[i].start == d.an.tokens[i - 1].end && d.an.tokens[i + 1].start == d.an.tokens[i].end
 }
 
+/// Lower-case name particles, possibly several and possibly hyphenated,
+/// and the capitalised word after them ("de la Mare", "al-Jibouri", "bin
+/// Talal"): the token after that surname, if there is one at `k`.
+fn particle_surname(d: &Doc<'_>, k: usize, end: usize, covered: &[bool]) -> Option<usize> {
+    let mut j = k;
+    while j < end && !d.is_cap(j) && d.in_list(j, List::Connectors) && !matches!(d.lower(j), "of" | "for" | "and" | "&" | "y") {
+        j += 1;
+    }
+    if j == k {
+        return None;
+    }
+    if j + 1 < end && d.tok(j) == "-" && glued(d, j) {
+        j += 1;
+    }
+    (j < end && !covered[j] && name_word(d, j)).then_some(j + 1)
+}
+
 /// A capitalised word that can be part of a name.
 fn name_word(d: &Doc<'_>, i: usize) -> bool {
     (d.is_cap(i) || (d.an.tokens[i].kind == TokenKind::Number && i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
@@ -659,7 +675,11 @@ fn name_text(d: &Doc<'_>, r: &Range<usize>) -> String {
     d.surface(r).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn classify(d: &Doc<'_>, tokens: Range<usize>, sentence_start: usize) -> Run {
+fn classify(d: &Doc<'_>, mut tokens: Range<usize>, sentence_start: usize) -> Run {
+    // "Guy Mansfield QC": post-nominal letters end the name.
+    if tokens.len() >= 3 && d.in_list(tokens.end - 1, List::PostNominals) {
+        tokens.end -= 1;
+    }
     let mut run = Run {
         tokens: tokens.clone(),
         etype: None,
@@ -989,7 +1009,23 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
         }
         if d.in_list(j, List::OrgNounsAfter) {
             let next = d.lower(j + 1);
-            return matches!(next, "," | "." | "that" | "which" | "based" | "whose" | "with" | "in" | "and");
+            return matches!(
+                next,
+                "," | "."
+                    | "that"
+                    | "which"
+                    | "based"
+                    | "whose"
+                    | "with"
+                    | "in"
+                    | "and"
+                    | "founded"
+                    | "owned"
+                    | "run"
+                    | "controlled"
+                    | "headed"
+                    | "led"
+            );
         }
         if d.in_list(j, List::UnitNouns) {
             return d.lower(j + 1) == "of";

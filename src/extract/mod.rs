@@ -828,6 +828,15 @@ mod stage_tests {
     }
 
     #[test]
+    fn name_particles_and_post_nominals() {
+        let f = facts("The barristers include Tom de la Mare, Guy Mansfield QC and Mohammed Mustafa al-Jibouri.");
+        assert_eq!(
+            labels(&f, EntityType::Person),
+            vec!["Guy Mansfield", "Mohammed Mustafa al-Jibouri", "Tom de la Mare"]
+        );
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));
