@@ -673,7 +673,27 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
             // "X, president of National Futures Advisory Services": the
             // organisation after the title, or, unrecognised, no other.
             let after_of = (end + 1 < last && matches!(d.lower(end), "of" | "at" | "for")).then(|| {
-                let k = if d.lower(end + 1) == "the" { end + 2 } else { end + 1 };
+                let mut k = if d.lower(end + 1) == "the" { end + 2 } else { end + 1 };
+                // "vice chairman of banking giant Citigroup", "director of
+                // civil liberties pressure group Liberty": a description first.
+                let first = k;
+                while k < last
+                    && k < first + 4
+                    && d.an.tokens[k].kind == TokenKind::Word
+                    && !d.is_cap(k)
+                    && !d.in_list(k, List::FunctionWords)
+                    && d.mention_at(k).is_none()
+                {
+                    k += 1;
+                }
+                let kind_noun = |t: usize| {
+                    [List::OrgDescriptors, List::CompanyNouns, List::BodyNouns]
+                        .into_iter()
+                        .any(|l| d.in_list(t, l))
+                };
+                if k > first && !kind_noun(k - 1) {
+                    k = first;
+                }
                 // Not "of India's Percept Films", "of the Frankfurt-based
                 // exchange", "of the Commons public accounts committee".
                 let ends_phrase = |e: usize| {
