@@ -516,6 +516,20 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         return None;
     };
     let (q, opposition) = modifiers_before(d, ts, first);
+    // "as he begins his second term as US President, Tony Blair has said":
+    // a role after "as" in the reported clause is someone else's, not the
+    // reporter's after the comma ("In his new job as Renault chief
+    // executive, Mr Ghosn will" is his).
+    if apposition {
+        let b = mention_ending(d, q).map_or(q, |m| d.mentions[m].tokens.start);
+        let n = d.an.tokens.len();
+        let e = m.tokens.end;
+        let reports =
+            e < n && (d.in_list(e, List::Speech) || (e + 1 < n && matches!(d.lower(e), "has" | "had") && d.in_list(e + 1, List::Speech)));
+        if b > first && d.lower(b - 1) == "as" && reports {
+            return None;
+        }
+    }
     // "Russian tennis chief", "European commission president": a nationality
     // before a noun does not say what the title leads (it says where an
     // "Indian oil minister" works).
@@ -666,8 +680,13 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
     let mut opposition = false;
     while j < last && j < from + 6 {
         if let Some((end, title)) = title_at(d, j, last) {
-            // "A, Gazprom chief executive B": the title is B's.
-            if end < last && d.is_cap(end) && d.an.tokens[end].kind == crate::text::TokenKind::Word {
+            // "A, Gazprom chief executive B": the title is B's; "Echoing
+            // Condoleezza Rice, the prime minister said": the title opens a
+            // clause of its own.
+            let the_title = j == from && d.lower(from - 1) == "the";
+            if end < last
+                && (d.is_cap(end) && d.an.tokens[end].kind == crate::text::TokenKind::Word || (the_title && d.in_list(end, List::Speech)))
+            {
                 return None;
             }
             // "X, president of National Futures Advisory Services": the

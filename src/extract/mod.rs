@@ -837,6 +837,16 @@ mod stage_tests {
     }
 
     #[test]
+    fn a_title_in_a_reported_clause_is_not_the_reporters() {
+        let f = facts(
+            "George W Bush will be more consensual as he begins his second term as US President, Tony Blair has said. \
+             Echoing the new US Secretary of State Condoleezza Rice, the prime minister said policy had changed.",
+        );
+        assert!(!has_relation(&f, "Tony Blair", "leaderOf", "United States"));
+        assert!(!has_relation(&f, "Condoleezza Rice", "leaderOf", "United States"));
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));
