@@ -224,7 +224,7 @@ fn speaker_before(d: &Doc<'_>, first: usize, verb: usize) -> Option<usize> {
     let before: Vec<&super::Mention> = d
         .mentions
         .iter()
-        .filter(|m| m.tokens.start >= first && m.tokens.end <= verb && !m.demonym)
+        .filter(|m| m.tokens.start >= first && m.tokens.end <= verb && !m.demonym && !d.in_quote(m.tokens.start))
         .collect();
     let participle = verb > first && d.tok(verb - 1) == "," && d.lower(verb).ends_with("ing");
     if participle {
