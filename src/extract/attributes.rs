@@ -161,8 +161,14 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             pred
         };
         let object = f.qualifier.or(f.complement).or_else(|| {
+            // "X, president of domestic distribution at Y": nothing guessed;
+            // but "Tony Blair, prime minister for eight years" still leads
+            // his curated country.
             if f.open_complement {
-                return None;
+                let entry = d.entities[f.person].entry.and_then(|x| d.pack.within_of(x))?;
+                return (f.title.head_of_state && !subordinate)
+                    .then(|| d.entities.iter().position(|e| e.entry == Some(entry)))
+                    .flatten();
             }
             if f.title.affiliated && f.title.party_role && pred == "leaderOf" && !subordinate && !f.plural {
                 return last_organisation(d, f);
@@ -418,7 +424,9 @@ fn lowercase_title_before_name(d: &Doc<'_>, f: &Found<'_>) -> bool {
 fn last_organisation(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
     let range = d.an.sentences[f.sentence].tokens.clone();
     let t = range.clone().find(|&t| d.an.tokens[t].start == f.span.start)?;
-    let prefix = d.text[f.span.start..].to_lowercase().starts_with(&f.text.to_lowercase());
+    let prefix = d.text[f.span.start..]
+        .get(..f.text.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(&f.text));
     let opens = t == range.start
         || d.an.tokens[t - 1].kind == TokenKind::Punct && !matches!(d.lower(t - 1), "'s" | "\u{2019}s" | "'" | "\u{2019}")
         || d.in_list(t - 1, List::Speech);
@@ -526,7 +534,11 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
         let e = m.tokens.end;
         let reports =
             e < n && (d.in_list(e, List::Speech) || (e + 1 < n && matches!(d.lower(e), "has" | "had") && d.in_list(e + 1, List::Speech)));
-        if b > first && d.lower(b - 1) == "as" && reports {
+        let holder_before = d
+            .mentions
+            .iter()
+            .any(|o| o.etype == EntityType::Person && !o.pronoun && !o.demonym && o.tokens.start >= first && o.tokens.end < b);
+        if b > first && d.lower(b - 1) == "as" && reports && holder_before {
             return None;
         }
     }

@@ -138,6 +138,8 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                 && d.tok(i).len() > 5
                 && d.tok(i).ends_with("ing")
                 && (covered[i + 1] || is_acronym(d.tok(i + 1)) || d.is_honorific(i + 1))
+                // "Woking FC": a head noun after it makes the word a name.
+                && !d.in_list(i + 1, List::OrgHeads)
                 && !d.pack.given_names.contains(d.tok(i));
             if covered[i] || !name_word(d, i) || participle {
                 i += 1;
@@ -733,7 +735,7 @@ fn classify(d: &Doc<'_>, mut tokens: Range<usize>, sentence_start: usize) -> Run
         || prev.is_some_and(|p| {
             p > sentence_start
                 && matches!(prev_word, "," | "of")
-                && d.in_list(p - 1, List::PersonCues)
+                && d.in_list(p - 1, List::Kin)
                 && !d.in_list(tokens.start, List::NotNames)
                 && (tokens.end >= d.an.tokens.len() || d.an.tokens[tokens.end].kind == TokenKind::Punct)
         })
@@ -1030,9 +1032,14 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
         if d.in_list(j, List::UnitNouns) {
             return d.lower(j + 1) == "of";
         }
-        // "Surgutneftegas, Russia's fourth-biggest oil producer".
-        if start != e + 2 && d.lower(e + 1) != "the" && d.in_list(j, List::CompanyNouns) && !d.in_list(j, List::StaffNouns) {
-            return matches!(d.lower(j + 1), "," | "." | "that" | "which" | "and");
+        // "Sibneft, Russia's fifth-biggest oil company," ("oil" describes it).
+        if start != e + 2
+            && d.lower(e + 1) != "the"
+            && d.in_list(j, List::CompanyNouns)
+            && !d.in_list(j, List::StaffNouns)
+            && matches!(d.lower(j + 1), "," | "." | "that" | "which" | "and")
+        {
+            return true;
         }
         if !describing_word(d, j) {
             return false;

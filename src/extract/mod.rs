@@ -847,6 +847,21 @@ mod stage_tests {
     }
 
     #[test]
+    fn review_cases_keep_their_readings() {
+        let f = facts(
+            "Britain will vote. Tony Blair, prime minister for eight years, said so. Labour and the Tories, meanwhile, attacked Charles Kennedy. \
+             Woking FC won the match. In his new job as Renault chief executive, Carlos Ghosn said profits would rise. \
+             BP's partner, Kolbax, a Russian oil company, said it would invest.",
+        );
+        assert!(has_relation(&f, "Tony Blair", "leaderOf", "United Kingdom"));
+        assert!(has_relation(&f, "Labour Party", "opposes", "Charles Kennedy"));
+        assert!(has_relation(&f, "Conservative Party", "opposes", "Charles Kennedy"));
+        assert!(labels(&f, EntityType::Organization).contains(&"Woking FC"));
+        assert!(has_relation(&f, "Carlos Ghosn", "leaderOf", "Renault"));
+        assert!(labels(&f, EntityType::Organization).contains(&"Kolbax"));
+    }
+
+    #[test]
     fn a_name_before_a_kind_of_company_is_an_organisation() {
         let f = facts("The head of the Ukrainian state-owned Naftohaz company, Yury Boyko, said he was happy.");
         assert!(has_relation(&f, "Yury Boyko", "leaderOf", "Naftohaz"));

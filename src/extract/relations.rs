@@ -144,7 +144,10 @@ fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the, comma): (
     // Before: "B and [the] A", "B, C and A" (only when "and" joins A; not
     // "B and A, a unit of C": the apposition describes A alone).
     let mut j = if k >= 1 && the(&items[k - 1]) { k - 1 } else { k };
-    if j >= 2 && is_and(&items[j - 1]) && !items.get(k + 1).is_some_and(comma) {
+    let (a, an) = (d.pack.sym("a"), d.pack.sym("an"));
+    let indefinite = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym != NONE && (sym == a || sym == an));
+    let apposition = items.get(k + 1).is_some_and(comma) && items.get(k + 2).is_some_and(indefinite);
+    if j >= 2 && is_and(&items[j - 1]) && !apposition {
         loop {
             let at = j - 2;
             let Some(p) = partner(items.get(at)) else { break };

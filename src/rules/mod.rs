@@ -331,10 +331,11 @@ pub enum List {
     StaffNouns,
     SettlementNouns,
     PostNominals,
+    Kin,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 37] = [
+    pub const ALL: [(List, &'static str); 38] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -372,6 +373,7 @@ impl List {
         (List::StaffNouns, "staff_nouns"),
         (List::SettlementNouns, "settlement_nouns"),
         (List::PostNominals, "post_nominals"),
+        (List::Kin, "kin"),
     ];
 }
 
