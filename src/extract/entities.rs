@@ -572,7 +572,7 @@ fn glued(d: &Doc<'_>, i: usize) -> bool {
 /// Talal"): the token after that surname, if there is one at `k`.
 fn particle_surname(d: &Doc<'_>, k: usize, end: usize, covered: &[bool]) -> Option<usize> {
     let mut j = k;
-    while j < end && !d.is_cap(j) && d.in_list(j, List::Connectors) && !matches!(d.lower(j), "of" | "for" | "and" | "&" | "y") {
+    while j < end && !d.is_cap(j) && d.in_list(j, List::NameParticles) {
         j += 1;
     }
     if j == k {

@@ -332,10 +332,11 @@ pub enum List {
     SettlementNouns,
     PostNominals,
     Kin,
+    NameParticles,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 38] = [
+    pub const ALL: [(List, &'static str); 39] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -374,6 +375,7 @@ impl List {
         (List::SettlementNouns, "settlement_nouns"),
         (List::PostNominals, "post_nominals"),
         (List::Kin, "kin"),
+        (List::NameParticles, "name_particles"),
     ];
 }
 
