@@ -170,7 +170,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                     .then(|| d.entities.iter().position(|e| e.entry == Some(entry)))
                     .flatten();
             }
-            if f.title.affiliated && f.title.party_role && pred == "leaderOf" && !subordinate && !f.plural {
+            if f.title.is_executive() && pred == "leaderOf" && !subordinate && !f.plural {
                 return last_organisation(d, f);
             }
             if !f.title.head_of_state || subordinate {

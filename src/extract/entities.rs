@@ -959,9 +959,7 @@ fn possessive_title_follows(d: &Doc<'_>, e: usize, executive: bool) -> bool {
     } else {
         e + 1
     };
-    d.title_from[j].is_some_and(|(end, t)| {
-        t.relation.is_some() && (!executive || (t.affiliated && t.relation.as_deref() == Some("leaderOf") && end < n && d.is_cap(end)))
-    })
+    d.title_from[j].is_some_and(|(end, t)| t.relation.is_some() && (!executive || (t.is_executive() && end < n && d.is_cap(end))))
 }
 
 /// Does a person's name end right before token `t` (a curated one, or a
@@ -1071,7 +1069,11 @@ fn company_after_place(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize
     let w = d.tok(start);
     // "Britain's Jewish community", "China's State Environmental Protection
     // Agency": adjectives of nationality or faith and common words are no firms.
-    let adjective = tokens.len() == 1 && ["ish", "ese", "ian"].iter().any(|suffix| w.ends_with(suffix));
+    let adjective = tokens.len() == 1
+        && d.pack
+            .lexicon
+            .get("adjective_suffixes")
+            .is_some_and(|suffixes| suffixes.iter().any(|suffix| w.ends_with(suffix.as_str())));
     !adjective
         && !d.in_list(start, List::NotNames)
         && (tokens.end >= d.an.tokens.len() || !d.is_cap(tokens.end))

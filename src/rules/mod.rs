@@ -196,6 +196,14 @@ pub struct Title {
     pub corporate: bool,
 }
 
+impl Title {
+    /// An executive's title ("chairman", "chief executive", "boss"): leads
+    /// and works for an organisation, or a party as one of its roles.
+    pub fn is_executive(&self) -> bool {
+        self.affiliated && self.party_role && self.relation.as_deref() == Some("leaderOf")
+    }
+}
+
 /// Where a relation's subject or object comes from when not from a slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Anchor {
