@@ -96,12 +96,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
             if let Some((_, age)) = (j < last).then(|| age_phrase(d, j)).flatten() {
                 ages.push((m.entity, age, d.span_of(&(m.tokens.start..j + 5)), si));
-            } else if j < last
-                && d.an.tokens[j].kind == crate::text::TokenKind::Number
-                && d.tok(b) == ","
-                && j + 1 < last
-                && d.tok(j + 1) == ","
-            {
+            } else if j < last && d.an.tokens[j].kind == TokenKind::Number && d.tok(b) == "," && j + 1 < last && d.tok(j + 1) == "," {
                 if let Ok(age) = d.tok(j).parse::<u32>() {
                     if (1..=120).contains(&age) {
                         ages.push((m.entity, age, d.span_of(&(m.tokens.start..j + 1)), si));
@@ -165,9 +160,8 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             // but "Tony Blair, prime minister for eight years" still leads
             // his curated country.
             if f.open_complement {
-                let entry = d.entities[f.person].entry.and_then(|x| d.pack.within_of(x))?;
                 return (f.title.head_of_state && !subordinate)
-                    .then(|| d.entities.iter().position(|e| e.entry == Some(entry)))
+                    .then(|| curated_country(d, f.person))
                     .flatten();
             }
             if f.title.is_executive() && pred == "leaderOf" && !subordinate && !f.plural {
@@ -176,18 +170,21 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             if !f.title.head_of_state || subordinate {
                 return None;
             }
-            match d.entities[f.person].entry.and_then(|x| d.pack.within_of(x)) {
-                // The person's curated country, when the text names it.
-                Some(entry) => d.entities.iter().position(|e| e.entry == Some(entry)),
-                // News style capitalises a head of state's title before the
-                // name ("President Bush") but not a firm's ("after the death
-                // of president Umberto Agnelli"): that one is the company's
-                // just named, if any.
-                None if f.title.corporate && lowercase_title_before_name(d, f) => last_organisation(d, f),
-                None => sentence_country(d, f.sentence)
-                    .or_else(|| stated_country.get(&f.person).copied())
-                    .or(d.main_country),
+            // The person's curated country, when the text names it (a person
+            // curated in a country the text does not name leads no other).
+            if d.entities[f.person].entry.and_then(|x| d.pack.within_of(x)).is_some() {
+                return curated_country(d, f.person);
             }
+            // News style capitalises a head of state's title before the name
+            // ("President Bush") but not a firm's ("after the death of
+            // president Umberto Agnelli"): that one is the company's just
+            // named, if any.
+            if f.title.corporate && title_written_first(d, f).is_some_and(|w| w.starts_with(|c: char| c.is_lowercase())) {
+                return last_organisation(d, f);
+            }
+            sentence_country(d, f.sentence)
+                .or_else(|| stated_country.get(&f.person).copied())
+                .or(d.main_country)
         });
         // An executive qualified by a nationality ("Dutch co-chairman X") is
         // from there, not its leader; by a curated landmark ("Downing Street
@@ -407,10 +404,18 @@ fn office_holder(d: &Doc<'_>, title: &Title, qualifier: Option<usize>, t: usize)
     holders.into_iter().max_by_key(|&(_, count, last)| (count, last)).map(|(e, _, _)| e)
 }
 
-/// Is the title written in lower case right before the name ("said
-/// president Umberto Agnelli")?
-fn lowercase_title_before_name(d: &Doc<'_>, f: &Found<'_>) -> bool {
-    d.text[f.span.start..].starts_with(&f.text) && f.text.starts_with(|c: char| c.is_lowercase())
+/// The title as written where its evidence starts, if the evidence starts
+/// with it (a title before the name: "said president Umberto Agnelli").
+fn title_written_first<'a>(d: &Doc<'a>, f: &Found<'_>) -> Option<&'a str> {
+    d.text[f.span.start..]
+        .get(..f.text.len())
+        .filter(|w| w.eq_ignore_ascii_case(&f.text))
+}
+
+/// The country a person's curated entry is in, when the document names it.
+fn curated_country(d: &Doc<'_>, person: usize) -> Option<usize> {
+    let entry = d.entities[person].entry.and_then(|x| d.pack.within_of(x))?;
+    d.entities.iter().position(|e| e.entry == Some(entry))
 }
 
 /// "Yukos said … said chief executive Steven Theede": an executive's title
@@ -424,9 +429,7 @@ fn lowercase_title_before_name(d: &Doc<'_>, f: &Found<'_>) -> bool {
 fn last_organisation(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
     let range = d.an.sentences[f.sentence].tokens.clone();
     let t = range.clone().find(|&t| d.an.tokens[t].start == f.span.start)?;
-    let prefix = d.text[f.span.start..]
-        .get(..f.text.len())
-        .is_some_and(|p| p.eq_ignore_ascii_case(&f.text));
+    let prefix = title_written_first(d, f).is_some();
     let opens = t == range.start
         || d.an.tokens[t - 1].kind == TokenKind::Punct && !matches!(d.lower(t - 1), "'s" | "\u{2019}s" | "'" | "\u{2019}")
         || d.in_list(t - 1, List::Speech);
@@ -504,12 +507,7 @@ fn title_left<'p>(d: &Doc<'p>, mi: usize, first: usize) -> Option<Found<'p>> {
                 // Skip "of" + up to three lower-case words.
                 let mut k = e;
                 let mut n = 0;
-                while k > first
-                    && n < 3
-                    && !d.is_cap(k - 1)
-                    && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word
-                    && d.lower(k - 1) != "of"
-                {
+                while k > first && n < 3 && !d.is_cap(k - 1) && d.an.tokens[k - 1].kind == TokenKind::Word && d.lower(k - 1) != "of" {
                     k -= 1;
                     n += 1;
                 }
@@ -696,55 +694,12 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
             // Condoleezza Rice, the prime minister said": the title opens a
             // clause of its own.
             let the_title = j == from && d.lower(from - 1) == "the";
-            if end < last
-                && (d.is_cap(end) && d.an.tokens[end].kind == crate::text::TokenKind::Word || (the_title && d.in_list(end, List::Speech)))
-            {
+            if end < last && (d.is_cap(end) && d.an.tokens[end].kind == TokenKind::Word || (the_title && d.in_list(end, List::Speech))) {
                 return None;
             }
             // "X, president of National Futures Advisory Services": the
             // organisation after the title, or, unrecognised, no other.
-            let after_of = (end + 1 < last && matches!(d.lower(end), "of" | "at" | "for")).then(|| {
-                let mut k = if d.lower(end + 1) == "the" { end + 2 } else { end + 1 };
-                // "vice chairman of banking giant Citigroup", "director of
-                // civil liberties pressure group Liberty": a description first.
-                let first = k;
-                while k < last
-                    && k < first + 4
-                    && d.an.tokens[k].kind == TokenKind::Word
-                    && !d.is_cap(k)
-                    && !d.in_list(k, List::FunctionWords)
-                    && d.mention_at(k).is_none()
-                {
-                    k += 1;
-                }
-                let kind_noun = |t: usize| {
-                    [List::OrgDescriptors, List::CompanyNouns, List::BodyNouns]
-                        .into_iter()
-                        .any(|l| d.in_list(t, l))
-                };
-                if k > first && !kind_noun(k - 1) {
-                    k = first;
-                }
-                // Not "of India's Percept Films", "of the Frankfurt-based
-                // exchange", "of the Commons public accounts committee".
-                let ends_phrase = |e: usize| {
-                    e >= last
-                        || matches!(
-                            d.lower(e),
-                            "," | "." | ";" | ":" | "(" | ")" | "and" | "who" | "which" | "in" | "since" | "until"
-                        )
-                        || d.in_list(e, List::Speech)
-                };
-                d.mention_at(k)
-                    .map(|i| &d.mentions[i])
-                    .filter(|c| {
-                        !c.pronoun
-                            && !c.demonym
-                            && matches!(c.etype, EntityType::Organization | EntityType::Place)
-                            && ends_phrase(c.tokens.end)
-                    })
-                    .map(|c| c.entity)
-            });
+            let after_of = complement_after(d, end, last);
             return Some(Found {
                 person: m.entity,
                 title,
@@ -779,7 +734,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
             j += 1;
             continue;
         }
-        if d.an.tokens[j].kind != crate::text::TokenKind::Word
+        if d.an.tokens[j].kind != TokenKind::Word
             || (d.is_cap(j) && !d.in_list(j, List::TitleModifiers))
             || d.in_list(j, List::FunctionWords)
         {
@@ -789,6 +744,53 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
         j += 1;
     }
     None
+}
+
+/// What "of", "at" or "for" right after a title at `end` names: `None`
+/// without such a word; `Some(None)` when what follows is not a recognised
+/// organisation or place ending its phrase ("of India's Percept Films", "of
+/// the Frankfurt-based exchange", "of the Commons public accounts
+/// committee"); a description may come first ("vice chairman of banking
+/// giant Citigroup", "director of civil liberties pressure group Liberty").
+fn complement_after(d: &Doc<'_>, end: usize, last: usize) -> Option<Option<usize>> {
+    if end + 1 >= last || !matches!(d.lower(end), "of" | "at" | "for") {
+        return None;
+    }
+    let first = if d.lower(end + 1) == "the" { end + 2 } else { end + 1 };
+    let mut k = first;
+    while k < last
+        && k < first + 4
+        && d.an.tokens[k].kind == TokenKind::Word
+        && !d.is_cap(k)
+        && !d.in_list(k, List::FunctionWords)
+        && d.mention_at(k).is_none()
+    {
+        k += 1;
+    }
+    let kind_noun = |t: usize| {
+        [List::OrgDescriptors, List::CompanyNouns, List::BodyNouns]
+            .into_iter()
+            .any(|l| d.in_list(t, l))
+    };
+    if k > first && !kind_noun(k - 1) {
+        k = first;
+    }
+    let ends_phrase = |e: usize| {
+        e >= last
+            || matches!(
+                d.lower(e),
+                "," | "." | ";" | ":" | "(" | ")" | "and" | "who" | "which" | "in" | "since" | "until"
+            )
+            || d.in_list(e, List::Speech)
+    };
+    Some(
+        d.mention_at(k)
+            .map(|i| &d.mentions[i])
+            .filter(|c| {
+                !c.pronoun && !c.demonym && matches!(c.etype, EntityType::Organization | EntityType::Place) && ends_phrase(c.tokens.end)
+            })
+            .map(|c| c.entity),
+    )
 }
 
 /// The longest title starting at token `j`: (token after it, title).
@@ -820,7 +822,7 @@ fn possessive_qualifier(d: &Doc<'_>, q: usize, first: usize) -> Option<usize> {
     for _ in 0..2 {
         if k > first
             && !d.is_cap(k - 1)
-            && d.an.tokens[k - 1].kind == crate::text::TokenKind::Word
+            && d.an.tokens[k - 1].kind == TokenKind::Word
             && !d.in_list(k - 1, List::FunctionWords)
             && !matches!(d.lower(k - 1), "'s" | "\u{2019}s")
             // A verb is no part of the title ("the Conservatives accepted
@@ -914,7 +916,7 @@ fn unqualified(d: &Doc<'_>, q: usize, first: usize) -> bool {
     }
     // Back over the words (and hyphens) of the phrase: "Mitsubishi's newly-appointed".
     let mut t = q;
-    while t > first && q - t < 4 && (d.an.tokens[t - 1].kind == crate::text::TokenKind::Word || d.tok(t - 1) == "-" || named(t - 1)) {
+    while t > first && q - t < 4 && (d.an.tokens[t - 1].kind == TokenKind::Word || d.tok(t - 1) == "-" || named(t - 1)) {
         t -= 1;
         if named(t) {
             return false;

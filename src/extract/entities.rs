@@ -821,11 +821,8 @@ fn qualifies_named_title(d: &Doc<'_>, tokens: &Range<usize>) -> bool {
         return false;
     }
     // "Kennedy aide Mark Oaten" after "Charles Kennedy": a surname, not a firm.
-    if tokens.len() == 1 {
-        let w = d.tok(tokens.start);
-        if (1..d.an.tokens.len()).any(|k| d.tok(k) == w && d.pack.given_names.contains(d.tok(k - 1))) {
-            return false;
-        }
+    if tokens.len() == 1 && surname_in_document(d, d.tok(tokens.start)) {
+        return false;
     }
     let title_end = d.title_from[e].or(d.plural_title_from[e]).map(|(end, _)| end);
     // "Aid minister Hilary Benn": one word before a minister is a portfolio.
@@ -994,11 +991,12 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
     }
     // "a Russian oil company", "the Italian firm", "India's biggest
     // software firm", "the country's second-largest brokerage firm".
+    let possessive = |k: usize| k < n && matches!(d.lower(k), "'s" | "\u{2019}s");
     let start = match d.lower(e + 1) {
-        "a" | "an" | "the" if !(e + 3 < n && d.lower(e + 1) == "the" && matches!(d.lower(e + 3), "'s" | "\u{2019}s")) => e + 2,
-        "the" => e + 4,
+        "the" if possessive(e + 3) => e + 4,
+        "a" | "an" | "the" => e + 2,
         _ => match d.mentions.iter().find(|m| m.tokens.start == e + 1 && m.etype == EntityType::Place) {
-            Some(m) if m.tokens.end + 1 < n && matches!(d.lower(m.tokens.end), "'s" | "\u{2019}s") => m.tokens.end + 1,
+            Some(m) if m.tokens.end + 1 < n && possessive(m.tokens.end) => m.tokens.end + 1,
             _ => return false,
         },
     };
@@ -1077,7 +1075,13 @@ fn company_after_place(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize
     !adjective
         && !d.in_list(start, List::NotNames)
         && (tokens.end >= d.an.tokens.len() || !d.is_cap(tokens.end))
-        && !(1..d.an.tokens.len()).any(|k| d.tok(k) == w && d.pack.given_names.contains(d.tok(k - 1)))
+        && !surname_in_document(d, w)
+}
+
+/// Does the word follow a given name somewhere in the document ("Kennedy"
+/// after "Charles Kennedy")? Then it is a surname, not a firm's name.
+fn surname_in_document(d: &Doc<'_>, w: &str) -> bool {
+    (1..d.an.tokens.len()).any(|k| d.tok(k) == w && d.pack.given_names.contains(d.tok(k - 1)))
 }
 
 /// "The mill, Krivorizhstal, is": a name in commas after an organisation noun.

@@ -10,7 +10,13 @@ use crate::rules::{Anchor, List};
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
     let mut candidates = Vec::new();
-    let and_the = (d.pack.sym("and"), d.pack.sym("the"), d.pack.sym(","));
+    let joiners = Joiners {
+        and: d.pack.sym("and"),
+        the: d.pack.sym("the"),
+        comma: d.pack.sym(","),
+        a: d.pack.sym("a"),
+        an: d.pack.sym("an"),
+    };
     for si in 0..d.an.sentences.len() {
         let Some((rules, (items, spans))) =
             d.candidate_rules(si, &d.pack.relation_index, &d.pack.relations, |r| &r.pattern, &mut candidates)
@@ -55,7 +61,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 let conjuncts = |slot: Option<usize>, e: usize| -> Vec<usize> {
                     let mut all = vec![e];
                     if let (true, Some(mi)) = (rule.coordinated, slot) {
-                        all.extend(conjuncts_of(d, &items, mi, and_the));
+                        all.extend(conjuncts_of(d, &items, mi, &joiners));
                     }
                     all
                 };
@@ -98,9 +104,19 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     d.relations.extend(entailed);
 }
 
+/// The symbols of the words that join or open the members of a list.
+struct Joiners {
+    and: Sym,
+    the: Sym,
+    comma: Sym,
+    a: Sym,
+    an: Sym,
+}
+
 /// The entities coordinated with the mention `mi` in a sentence's items:
 /// "A and [the] B", either side, of the same type.
-fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the, comma): (Sym, Sym, Sym)) -> Vec<usize> {
+fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, w: &Joiners) -> Vec<usize> {
+    let is = |it: &Item<'_>, word: Sym| matches!(*it, Item::Token { sym, .. } if sym == word && sym != NONE);
     let Some(k) = items
         .iter()
         .position(|it| matches!(*it, Item::Mention { index, .. } if index == mi))
@@ -108,8 +124,8 @@ fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the, comma): (
         return Vec::new();
     };
     let etype = d.mentions[mi].etype;
-    let the = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == the && sym != NONE);
-    let is_and = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == and && sym != NONE);
+    let the = |it: &Item<'_>| is(it, w.the);
+    let is_and = |it: &Item<'_>| is(it, w.and);
     // "the prime minister and his chancellor": "his" is not the partner.
     let possessive = |i: usize| {
         let m = &d.mentions[i];
@@ -124,7 +140,7 @@ fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the, comma): (
         }) if t == etype && !possessive(index) => Some(d.mentions[index].entity),
         _ => None,
     };
-    let comma = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym == comma && sym != NONE);
+    let comma = |it: &Item<'_>| is(it, w.comma);
     let mut out = Vec::new();
     // After: "A and [the] B", "A, B, C and D".
     let mut j = k + 1;
@@ -144,8 +160,7 @@ fn conjuncts_of(d: &Doc<'_>, items: &[Item<'_>], mi: usize, (and, the, comma): (
     // Before: "B and [the] A", "B, C and A" (only when "and" joins A; not
     // "B and A, a unit of C": the apposition describes A alone).
     let mut j = if k >= 1 && the(&items[k - 1]) { k - 1 } else { k };
-    let (a, an) = (d.pack.sym("a"), d.pack.sym("an"));
-    let indefinite = |it: &Item<'_>| matches!(*it, Item::Token { sym, .. } if sym != NONE && (sym == a || sym == an));
+    let indefinite = |it: &Item<'_>| is(it, w.a) || is(it, w.an);
     let apposition = items.get(k + 1).is_some_and(comma) && items.get(k + 2).is_some_and(indefinite);
     if j >= 2 && is_and(&items[j - 1]) && !apposition {
         loop {
