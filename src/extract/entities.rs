@@ -749,6 +749,11 @@ fn classify(d: &Doc<'_>, mut tokens: Range<usize>, sentence_start: usize) -> Run
         || (matches!(prev_word, "at" | "with") && prev.is_some_and(|p| title_before(d, p, sentence_start).is_some()))
         // "said Ken Mayland at Clearview Economics".
         || (len >= 2 && prev_word == "at" && prev.is_some_and(|p| p > sentence_start && person_ends(d, p)))
+        // "shares in Exel", "a stake in Metrojaya".
+        || (matches!(prev_word, "in" | "of") && prev.is_some_and(|p| p > sentence_start && d.in_list(p - 1, List::HoldingNouns)))
+        // "chief executive of Borussia Dortmund" (not "President of X": a country's).
+        || (prev_word == "of"
+            && prev.is_some_and(|p| title_before(d, p, sentence_start).is_some_and(|(_, t)| t.is_executive() && !t.head_of_state)))
         // "Sibneft, a Russian oil company that".
         || kind_in_apposition(d, tokens.end)
         || (!initial && company_after_place(d, &tokens, sentence_start))
@@ -774,6 +779,10 @@ fn classify(d: &Doc<'_>, mut tokens: Range<usize>, sentence_start: usize) -> Run
         run.weak = true;
     } else if len <= 2 && prev_word == "of" && prev.is_some_and(|p| p > sentence_start && d.in_list(p - 1, List::SettlementNouns)) {
         // "the Albanian city of Vlore", "the port of Burgas".
+        run.etype = Some(EntityType::Place);
+        run.weak = true;
+    } else if len <= 2 && d.an.tokens.get(tokens.end + 1).is_some() && d.tok(tokens.end) == "-" && d.lower(tokens.end + 1) == "based" {
+        // "Bracknell-based Exel".
         run.etype = Some(EntityType::Place);
         run.weak = true;
     } else if prev_in(List::PlacePrepositions) && !initial && len <= 2 && !(len == 2 && d.pack.given_names.contains(d.tok(tokens.start))) {
@@ -995,6 +1004,8 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
     let start = match d.lower(e + 1) {
         "the" if possessive(e + 3) => e + 4,
         "a" | "an" | "the" => e + 2,
+        // "Metrojaya, one of the largest retail groups in Malaysia".
+        "one" if d.lower(e + 2) == "of" && d.lower(e + 3) == "the" => e + 4,
         _ => match d.mentions.iter().find(|m| m.tokens.start == e + 1 && m.etype == EntityType::Place) {
             Some(m) if m.tokens.end + 1 < n && possessive(m.tokens.end) => m.tokens.end + 1,
             _ => return false,
@@ -1033,7 +1044,7 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
             && d.lower(e + 1) != "the"
             && d.in_list(j, List::CompanyNouns)
             && !d.in_list(j, List::StaffNouns)
-            && matches!(d.lower(j + 1), "," | "." | "that" | "which" | "and")
+            && matches!(d.lower(j + 1), "," | "." | "that" | "which" | "and" | "in")
         {
             return true;
         }
@@ -1060,7 +1071,11 @@ fn company_after_place(d: &Doc<'_>, tokens: &Range<usize>, sentence_start: usize
             .any(|m| m.tokens.end == end && m.etype == EntityType::Place && (m.demonym || d.is_cap(m.tokens.start)))
     };
     let possessive = tokens.len() == 1 && matches!(d.lower(start - 1), "'s" | "\u{2019}s") && after_place(start - 1);
-    let based = d.lower(start - 1) == "based" && d.tok(start - 2) == "-" && start >= sentence_start + 3 && after_place(start - 2);
+    // The place before "-based" may be one no gazetteer knows ("Bracknell-based").
+    let based = d.lower(start - 1) == "based"
+        && d.tok(start - 2) == "-"
+        && start >= sentence_start + 3
+        && (after_place(start - 2) || d.is_cap(start - 3));
     if !(possessive || based) {
         return false;
     }

@@ -341,10 +341,11 @@ pub enum List {
     PostNominals,
     Kin,
     NameParticles,
+    HoldingNouns,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 39] = [
+    pub const ALL: [(List, &'static str); 40] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -384,6 +385,7 @@ impl List {
         (List::PostNominals, "post_nominals"),
         (List::Kin, "kin"),
         (List::NameParticles, "name_particles"),
+        (List::HoldingNouns, "holding_nouns"),
     ];
 }
 
