@@ -753,7 +753,7 @@ fn title_right<'p>(d: &Doc<'p>, mi: usize, from: usize, last: usize) -> Option<F
 /// committee"); a description may come first ("vice chairman of banking
 /// giant Citigroup", "director of civil liberties pressure group Liberty").
 fn complement_after(d: &Doc<'_>, end: usize, last: usize) -> Option<Option<usize>> {
-    if end + 1 >= last || !matches!(d.lower(end), "of" | "at" | "for") {
+    if end + 1 >= last || !matches!(d.lower(end), "of" | "at" | "for" | "from" | "with") {
         return None;
     }
     let first = if d.lower(end + 1) == "the" { end + 2 } else { end + 1 };
