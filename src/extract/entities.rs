@@ -150,7 +150,9 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             // "Paul Hofheinz of the Lisbon Council": a full name does not go on
             // past "of" into the organisation it is of.
             let full_name = |end: usize| {
-                end - start >= 2 && d.pack.given_names.contains(d.tok(start)) && !(start..end).any(|t| d.in_list(t, List::OrgHeads))
+                end - start >= 2
+                    && (d.pack.given_names.contains(d.tok(start)) || after_attribution(d, start, range.start))
+                    && !(start..end).any(|t| d.in_list(t, List::OrgHeads))
             };
             let mut merged = false;
             loop {
@@ -742,6 +744,12 @@ fn classify(d: &Doc<'_>, mut tokens: Range<usize>, sentence_start: usize) -> Run
         || (len <= 4 && title_follows(d, tokens.end))
         || ((2..=4).contains(&len) && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word) && age_follows(d, tokens.end))
         || ((2..=3).contains(&len) && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word) && affiliation_follows(d, tokens.end))
+        // "…, said Kazuhiro Takahashi of Daiwa Securities".
+        || ((2..=3).contains(&len)
+            && after_attribution(d, tokens.start, sentence_start)
+            && tokens.clone().all(|t| d.an.tokens[t].kind == TokenKind::Word && d.is_cap(t))
+            && !tokens.clone().any(|t| d.in_list(t, List::OrgHeads) || d.in_list(t, List::PlaceHeads))
+            && (tokens.end >= d.an.tokens.len() || matches!(d.lower(tokens.end), "," | "." | ";" | "of" | "from" | "at")))
     {
         run.etype = Some(EntityType::Person);
     } else if prev_in(List::OrgDescriptors)
@@ -910,6 +918,14 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
         j += 1;
     }
     false
+}
+
+/// Does the name at `start` follow an attribution verb after a comma or a
+/// quotation ("…, said X", "\"…\" added X")?
+fn after_attribution(d: &Doc<'_>, start: usize, sentence_start: usize) -> bool {
+    start >= sentence_start + 2
+        && d.in_list(start - 1, List::AttributionVerbs)
+        && matches!(d.tok(start - 2), "," | "\"" | "\u{201d}" | "'" | "\u{2019}")
 }
 
 /// "Shami Chakrabarti, from human rights group Liberty", "X, of the

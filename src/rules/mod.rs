@@ -342,10 +342,11 @@ pub enum List {
     Kin,
     NameParticles,
     HoldingNouns,
+    AttributionVerbs,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 40] = [
+    pub const ALL: [(List, &'static str); 41] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -386,6 +387,7 @@ impl List {
         (List::Kin, "kin"),
         (List::NameParticles, "name_particles"),
         (List::HoldingNouns, "holding_nouns"),
+        (List::AttributionVerbs, "attribution_verbs"),
     ];
 }
 
