@@ -159,6 +159,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             // "X, president of domestic distribution at Y": nothing guessed;
             // but "Tony Blair, prime minister for eight years" still leads
             // his curated country.
+            if let Some(o) = body_before_title(d, f) {
+                return Some(o);
+            }
             if f.open_complement {
                 return (f.title.head_of_state && !subordinate)
                     .then(|| curated_country(d, f.person))
@@ -452,6 +455,20 @@ fn last_organisation(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
         })
         .max_by_key(|&(i, m)| (count(m.entity), i))
         .map(|(_, m)| m.entity)
+}
+
+/// "Committee chairman John Denham" after "the home affairs committee": a
+/// body's noun right before a title written before the name stands for the
+/// organisation named last whose name has that noun.
+fn body_before_title(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
+    title_written_first(d, f)?;
+    let range = d.an.sentences[f.sentence].tokens.clone();
+    let t = range.clone().find(|&t| d.an.tokens[t].start == f.span.start)?;
+    let k = t.checked_sub(1).filter(|&k| k >= range.start)?;
+    if d.mention_at(k).is_some() || !d.in_list(k, List::CommitteeNouns) {
+        return None;
+    }
+    super::coref::named_with_noun(d, k, d.lower(k))
 }
 
 /// The one country named in a sentence, if exactly one is.

@@ -149,12 +149,17 @@ fn namesake(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> Option<usize> {
     if name_follows(d, &tokens) {
         return None;
     }
-    let noun = d.lower(tokens.end - 1);
+    named_with_noun(d, tokens.start, d.lower(tokens.end - 1))
+}
+
+/// The organisation named last before token `before` whose name has the
+/// word `noun` ("committee" -> "the home affairs committee").
+pub(super) fn named_with_noun(d: &Doc<'_>, before: usize, noun: &str) -> Option<usize> {
     let has_noun = |name: &str| name.split([' ', '-']).any(|w| w.eq_ignore_ascii_case(noun));
     d.mentions
         .iter()
         .rev()
-        .filter(|m| m.tokens.end <= tokens.start && m.etype == EntityType::Organization && !m.pronoun)
+        .filter(|m| m.tokens.end <= before && m.etype == EntityType::Organization && !m.pronoun)
         .find(|m| {
             let e = &d.entities[m.entity];
             has_noun(&e.label) || e.names.iter().any(|n| has_noun(n))

@@ -771,7 +771,7 @@ fn classify(d: &Doc<'_>, mut tokens: Range<usize>, sentence_start: usize) -> Run
         || kind_noun_after(d, &tokens, sentence_start)
         || (len == 1 && !initial && possessive_title_follows(d, tokens.end, false))
         // "Air Deccan's managing director Gorur Gopinath".
-        || (len == 2 && !d.pack.given_names.contains(d.tok(tokens.start)) && possessive_title_follows(d, tokens.end, true))
+        || ((len == 2 || (len == 1 && initial)) && !d.pack.given_names.contains(d.tok(tokens.start)) && possessive_title_follows(d, tokens.end, true))
     {
         run.etype = Some(EntityType::Organization);
     } else if prev_word == "for"
@@ -981,7 +981,9 @@ fn possessive_title_follows(d: &Doc<'_>, e: usize, executive: bool) -> bool {
     } else {
         e + 1
     };
-    d.title_from[j].is_some_and(|(end, t)| t.relation.is_some() && (!executive || (t.is_executive() && end < n && d.is_cap(end))))
+    // The executive's name may follow in apposition ("Marsh's new chief executive, Michael Cherkasky").
+    let name_at = |end: usize| end < n && (d.is_cap(end) || (d.tok(end) == "," && end + 1 < n && d.is_cap(end + 1)));
+    d.title_from[j].is_some_and(|(end, t)| t.relation.is_some() && (!executive || (t.is_executive() && name_at(end))))
 }
 
 /// Does a person's name end right before token `t` (a curated one, or a
