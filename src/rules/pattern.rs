@@ -232,6 +232,20 @@ fn parse_slot(inner: &str) -> Result<Slot, String> {
     })
 }
 
+impl Slot {
+    /// Does the slot take this item: a mention of one of its types and its kind?
+    fn accepts(&self, item: &Item) -> bool {
+        match *item {
+            Item::Mention { etype, kind, demonym, .. } => {
+                demonym == self.demonym
+                    && (self.types.is_empty() || self.types.contains(&etype))
+                    && self.kind.as_deref().is_none_or(|k| kind == Some(k))
+            }
+            Item::Token { .. } => false,
+        }
+    }
+}
+
 /// An item of a sentence as the matcher sees it.
 #[derive(Clone, Copy, Debug)]
 pub enum Item<'a> {
@@ -272,6 +286,9 @@ impl Pattern {
     pub fn find_all(&self, items: &[Item], lex: &dyn Lexicon) -> Vec<Match> {
         let mut out = Vec::new();
         for start in 0..items.len() {
+            if !self.may_start(&items[start], lex) {
+                continue;
+            }
             let mut m = Match {
                 start,
                 end: start,
@@ -284,6 +301,17 @@ impl Pattern {
             }
         }
         out
+    }
+
+    /// Can a match start at `item`? A quick test of the first element
+    /// (optional ones can be skipped, so they always can), which spares
+    /// the matcher most start items.
+    fn may_start(&self, item: &Item, lex: &dyn Lexicon) -> bool {
+        match &self.elems[0] {
+            Elem::Slot(slot) => slot.accepts(item),
+            Elem::Opt(_) | Elem::Gap(_) | Elem::WordGap(_) => true,
+            e => one(e, item, lex),
+        }
     }
 
     fn at(&self, pi: usize, ii: usize, items: &[Item], lex: &dyn Lexicon, m: &mut Match) -> Option<usize> {
@@ -327,20 +355,9 @@ impl Pattern {
                 self.at(pi + 1, ii, items, lex, m)
             }
             Elem::Slot(slot) => {
-                let Item::Mention {
-                    index,
-                    etype,
-                    kind,
-                    demonym,
-                    ..
-                } = *items.get(ii)?
-                else {
-                    return None;
-                };
-                if demonym != slot.demonym
-                    || (!slot.types.is_empty() && !slot.types.contains(&etype))
-                    || slot.kind.as_deref().is_some_and(|k| kind != Some(k))
-                {
+                let item = items.get(ii)?;
+                let Item::Mention { index, .. } = *item else { return None };
+                if !slot.accepts(item) {
                     return None;
                 }
                 let saved = m.clone();
