@@ -618,7 +618,7 @@ pub fn entity_key(etype: EntityType, label: &str) -> String {
 
 /// Lower-case ASCII-ish slug: letters and digits kept (any script), the rest as single dashes.
 pub fn slug(s: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(s.len());
     let mut dash = false;
     for c in s.chars() {
         if c.is_alphanumeric() {
@@ -626,7 +626,11 @@ pub fn slug(s: &str) -> String {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             dash = true;
         }
