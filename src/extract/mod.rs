@@ -84,6 +84,10 @@ pub(crate) struct Doc<'a> {
     pub lower_end: Vec<u32>,
     /// Symbol of every token.
     pub syms: Vec<crate::rules::pattern::Sym>,
+    /// The distinct symbols of each sentence, sorted, one after the other.
+    pub words: Vec<crate::rules::pattern::Sym>,
+    /// Each sentence's range in `words` and the lexicon lists its tokens are in.
+    pub sentence_words: Vec<(Range<usize>, u64)>,
     /// The longest title starting at each token: (token after it, title).
     pub title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
     /// The longest title ending before each token: (first token, title).
@@ -242,17 +246,9 @@ impl<'a> Doc<'a> {
 
     /// The sorted words of a sentence and the lexicon lists its tokens are
     /// in, for `Pattern::may_match`.
-    pub fn sentence_words(&self, sentence: usize) -> (Vec<crate::rules::pattern::Sym>, u64) {
-        let range = self.an.sentences[sentence].tokens.clone();
-        let mut words: Vec<_> = self.syms[range]
-            .iter()
-            .copied()
-            .filter(|&s| s != crate::rules::pattern::NONE)
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        let classes = words.iter().fold(0u64, |m, &s| m | self.pack.sym_class[s as usize]);
-        (words, classes)
+    pub fn sentence_words(&self, sentence: usize) -> (&[crate::rules::pattern::Sym], u64) {
+        let (range, classes) = &self.sentence_words[sentence];
+        (&self.words[range.clone()], *classes)
     }
 
     /// The rules of `rules` that may match sentence `si` (their trigger word
@@ -268,11 +264,11 @@ impl<'a> Doc<'a> {
         buf: &mut Vec<u32>,
     ) -> Option<(Vec<&'r R>, SentenceItems<'_>)> {
         let (words, classes) = self.sentence_words(si);
-        index.candidates(&words, buf);
+        index.candidates(words, buf);
         let fit: Vec<&R> = buf
             .iter()
             .map(|&r| &rules[r as usize])
-            .filter(|r| pattern(r).may_match(&words, classes))
+            .filter(|r| pattern(r).may_match(words, classes))
             .collect();
         if fit.is_empty() {
             return None;
@@ -379,6 +375,8 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         lower_text: String::new(),
         lower_end: Vec::new(),
         syms: Vec::new(),
+        words: Vec::new(),
+        sentence_words: Vec::new(),
         mention_start: Vec::new(),
         mention_end: Vec::new(),
         title_from: Vec::new(),
@@ -432,6 +430,26 @@ fn lower_tokens(d: &mut Doc<'_>) {
     d.lower_text = text;
     d.lower_end = ends;
     d.syms = syms;
+    index_sentence_words(d);
+}
+
+/// The sorted, distinct words of every sentence and the lexicon lists they
+/// are in, once per document (both coreference and relations read them).
+fn index_sentence_words(d: &mut Doc<'_>) {
+    let mut words = Vec::with_capacity(d.syms.len());
+    let mut ranges = Vec::with_capacity(d.an.sentences.len());
+    let mut sentence = Vec::new();
+    for s in &d.an.sentences {
+        sentence.clear();
+        sentence.extend(d.syms[s.tokens.clone()].iter().copied().filter(|&w| w != crate::rules::pattern::NONE));
+        sentence.sort_unstable();
+        sentence.dedup();
+        let classes = sentence.iter().fold(0u64, |m, &w| m | d.pack.sym_class[w as usize]);
+        ranges.push((words.len()..words.len() + sentence.len(), classes));
+        words.extend_from_slice(&sentence);
+    }
+    d.words = words;
+    d.sentence_words = ranges;
 }
 
 /// Every title of the text, by its first and its last token.
