@@ -267,6 +267,17 @@ pub enum Item<'a> {
     },
 }
 
+impl Item<'_> {
+    /// The word literals match: a token's, or a pronoun's own word
+    /// (`NONE` for names).
+    fn word(&self) -> Sym {
+        match *self {
+            Item::Token { sym, .. } => sym,
+            Item::Mention { word, .. } => word,
+        }
+    }
+}
+
 /// A match: the item range and the mention indices bound to the slots.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Match {
@@ -284,9 +295,21 @@ pub trait Lexicon {
 impl Pattern {
     /// All matches, at most one per start item (the first found).
     pub fn find_all(&self, items: &[Item], lex: &dyn Lexicon) -> Vec<Match> {
+        // A quick test of the first element spares the matcher most start
+        // items; an optional one can be skipped, so any item may start.
+        match &self.elems[0] {
+            Elem::Slot(slot) => self.find_from(items, lex, |it| slot.accepts(it)),
+            Elem::Lit(alts) => self.find_from(items, lex, |it| alts.contains(&it.word())),
+            Elem::Opt(_) | Elem::Gap(_) | Elem::WordGap(_) => self.find_from(items, lex, |_| true),
+            e => self.find_from(items, lex, |it| one(e, it, lex)),
+        }
+    }
+
+    /// The matches starting at the items `may_start` accepts.
+    fn find_from(&self, items: &[Item], lex: &dyn Lexicon, may_start: impl Fn(&Item) -> bool) -> Vec<Match> {
         let mut out = Vec::new();
-        for start in 0..items.len() {
-            if !self.may_start(&items[start], lex) {
+        for (start, item) in items.iter().enumerate() {
+            if !may_start(item) {
                 continue;
             }
             let mut m = Match {
@@ -301,17 +324,6 @@ impl Pattern {
             }
         }
         out
-    }
-
-    /// Can a match start at `item`? A quick test of the first element
-    /// (optional ones can be skipped, so they always can), which spares
-    /// the matcher most start items.
-    fn may_start(&self, item: &Item, lex: &dyn Lexicon) -> bool {
-        match &self.elems[0] {
-            Elem::Slot(slot) => slot.accepts(item),
-            Elem::Opt(_) | Elem::Gap(_) | Elem::WordGap(_) => true,
-            e => one(e, item, lex),
-        }
     }
 
     fn at(&self, pi: usize, ii: usize, items: &[Item], lex: &dyn Lexicon, m: &mut Match) -> Option<usize> {
