@@ -261,13 +261,12 @@ impl<'a> Doc<'a> {
         index: &crate::rules::pattern::PatternIndex,
         rules: &'r [R],
         pattern: impl Fn(&R) -> &crate::rules::pattern::Pattern,
-        buf: &mut Vec<u32>,
+        buf: &mut Vec<u64>,
     ) -> Option<(Vec<&'r R>, SentenceItems<'_>)> {
         let (words, classes) = self.sentence_words(si);
-        index.candidates(words, buf);
-        let fit: Vec<&R> = buf
-            .iter()
-            .map(|&r| &rules[r as usize])
+        let fit: Vec<&R> = index
+            .candidates(words, buf)
+            .map(|r| &rules[r])
             .filter(|r| pattern(r).may_match(words, classes))
             .collect();
         if fit.is_empty() {

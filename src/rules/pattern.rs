@@ -532,39 +532,56 @@ mod tests {
 /// Which patterns of a list can match a sentence, found from the sentence's
 /// words instead of testing every pattern: each pattern is filed under the
 /// alternatives of one mandatory word; patterns without one always run.
+/// Sets of patterns are bit sets, so a sentence's candidates come out in
+/// list order and once each without sorting.
 #[derive(Clone, Debug, Default)]
 pub struct PatternIndex {
-    by_word: rustc_hash::FxHashMap<Sym, Vec<u32>>,
-    always: Vec<u32>,
+    by_word: rustc_hash::FxHashMap<Sym, Box<[u64]>>,
+    always: Box<[u64]>,
 }
 
 impl PatternIndex {
     /// `word` gives the text of a symbol.
-    pub fn new<'p, 'w>(patterns: impl Iterator<Item = &'p Pattern>, word: impl Fn(Sym) -> &'w str + Copy) -> Self {
-        let mut index = PatternIndex::default();
+    pub fn new<'p, 'w>(patterns: impl ExactSizeIterator<Item = &'p Pattern>, word: impl Fn(Sym) -> &'w str + Copy) -> Self {
+        let blocks = patterns.len().div_ceil(64);
+        let empty = || vec![0u64; blocks].into_boxed_slice();
+        let mut index = PatternIndex {
+            by_word: Default::default(),
+            always: empty(),
+        };
         for (i, p) in patterns.enumerate() {
             let triggers = p.triggers(word);
             if triggers.is_empty() {
-                index.always.push(i as u32);
+                index.always[i / 64] |= 1 << (i % 64);
             }
             for &w in triggers {
-                index.by_word.entry(w).or_default().push(i as u32);
+                index.by_word.entry(w).or_insert_with(empty)[i / 64] |= 1 << (i % 64);
             }
         }
         index
     }
 
     /// The patterns that may match a sentence with these (sorted, unique)
-    /// words, in list order, into `out`.
-    pub fn candidates(&self, words: &[Sym], out: &mut Vec<u32>) {
-        out.clear();
-        out.extend_from_slice(&self.always);
+    /// words, in list order; `set` is the bit set they are gathered in.
+    pub fn candidates<'s>(&self, words: &[Sym], set: &'s mut Vec<u64>) -> impl Iterator<Item = usize> + 's {
+        set.clear();
+        set.extend_from_slice(&self.always);
         for w in words {
             if let Some(ps) = self.by_word.get(w) {
-                out.extend_from_slice(ps);
+                for (block, bits) in set.iter_mut().zip(ps.iter()) {
+                    *block |= bits;
+                }
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        set.iter().enumerate().flat_map(|(b, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let i = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    b * 64 + i
+                })
+            })
+        })
     }
 }
