@@ -262,8 +262,10 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
 /// write the same bytes.
 fn string_bytes(value: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    let plain = |c: char| !matches!(c, '\0'..='\u{1F}' | '"' | '\\' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}');
-    if value.chars().all(plain) {
+    // Bytes that may need escaping: controls, quote, backslash, DEL, and
+    // the first byte of U+FFFE and U+FFFF (0xEF, checked char by char).
+    let plain = |b: u8| !matches!(b, 0..=0x1F | b'"' | b'\\' | 0x7F | 0xEF);
+    if value.bytes().all(plain) {
         out.extend_from_slice(value.as_bytes());
     } else {
         for c in value.chars() {
