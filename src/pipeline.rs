@@ -219,9 +219,10 @@ pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option
 }
 
 /// `gleaner extract`: the N-Quads of each document to `out`, no store.
-pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, progress: Progress, out: impl Write) -> Result<Summary> {
+pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, progress: Progress, mut out: impl Write) -> Result<Summary> {
     let mut summary = Summary::default();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+    // Each document's N-Quads are already one large buffer: written as they
+    // are, not copied through a BufWriter.
     let nquads = |f: &DocFacts| -> Result<(usize, Vec<u8>)> {
         let mut bytes = Vec::with_capacity(f.doc.text.len() * 20);
         let n = rdf::document_nquads(f, &mut bytes);
