@@ -84,6 +84,8 @@ pub(crate) struct Doc<'a> {
     pub lower_end: Vec<u32>,
     /// Symbol of every token.
     pub syms: Vec<crate::rules::pattern::Sym>,
+    /// Is each token a word starting with a capital letter?
+    pub cap: Vec<bool>,
     /// The distinct symbols of each sentence, sorted, one after the other.
     pub words: Vec<crate::rules::pattern::Sym>,
     /// Each sentence's range in `words` and the lexicon lists its tokens are in.
@@ -117,7 +119,7 @@ impl<'a> Doc<'a> {
     }
 
     pub fn is_cap(&self, i: usize) -> bool {
-        self.an.tokens[i].kind == TokenKind::Word && self.tok(i).chars().next().is_some_and(char::is_uppercase)
+        self.cap[i]
     }
 
     pub fn span_of(&self, r: &Range<usize>) -> Span {
@@ -374,6 +376,7 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         lower_text: String::new(),
         lower_end: Vec::new(),
         syms: Vec::new(),
+        cap: Vec::new(),
         words: Vec::new(),
         sentence_words: Vec::new(),
         mention_start: Vec::new(),
@@ -409,15 +412,17 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
 }
 
 /// The lower-case text and the symbol of every token, in one buffer
-/// (no allocation per token).
+/// (no allocation per token), and which tokens are capitalised words.
 fn lower_tokens(d: &mut Doc<'_>) {
     let n = d.an.tokens.len();
     let mut text = String::with_capacity(d.text.len());
     let mut ends = Vec::with_capacity(n);
     let mut syms = Vec::with_capacity(n);
+    let mut cap = Vec::with_capacity(n);
     for i in 0..n {
         let start = text.len();
         let w = d.tok(i);
+        cap.push(d.an.tokens[i].kind == TokenKind::Word && w.starts_with(char::is_uppercase));
         if w.is_ascii() {
             text.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
         } else {
@@ -429,6 +434,7 @@ fn lower_tokens(d: &mut Doc<'_>) {
     d.lower_text = text;
     d.lower_end = ends;
     d.syms = syms;
+    d.cap = cap;
     index_sentence_words(d);
 }
 
