@@ -247,7 +247,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The sorted words of a sentence and the lexicon lists its tokens are
-    /// in, for `Pattern::may_match`.
+    /// in, for `PatternIndex::candidates`.
     pub fn sentence_words(&self, sentence: usize) -> (&[crate::rules::pattern::Sym], u64) {
         let (range, classes) = &self.sentence_words[sentence];
         (&self.words[range.clone()], *classes)
@@ -262,15 +262,10 @@ impl<'a> Doc<'a> {
         si: usize,
         index: &crate::rules::pattern::PatternIndex,
         rules: &'r [R],
-        pattern: impl Fn(&R) -> &crate::rules::pattern::Pattern,
-        buf: &mut Vec<u64>,
+        scratch: &mut crate::rules::pattern::Scratch,
     ) -> Option<(Vec<&'r R>, SentenceItems<'_>)> {
         let (words, classes) = self.sentence_words(si);
-        let fit: Vec<&R> = index
-            .candidates(words, buf)
-            .map(|r| &rules[r])
-            .filter(|r| pattern(r).may_match(words, classes))
-            .collect();
+        let fit: Vec<&R> = index.candidates(words, classes, scratch).map(|r| &rules[r]).collect();
         if fit.is_empty() {
             return None;
         }
@@ -446,7 +441,12 @@ fn index_sentence_words(d: &mut Doc<'_>) {
     let mut sentence = Vec::new();
     for s in &d.an.sentences {
         sentence.clear();
-        sentence.extend(d.syms[s.tokens.clone()].iter().copied().filter(|&w| w != crate::rules::pattern::NONE));
+        sentence.extend(
+            d.syms[s.tokens.clone()]
+                .iter()
+                .copied()
+                .filter(|&w| w != crate::rules::pattern::NONE),
+        );
         sentence.sort_unstable();
         sentence.dedup();
         let classes = sentence.iter().fold(0u64, |m, &w| m | d.pack.sym_class[w as usize]);

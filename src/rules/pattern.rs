@@ -121,16 +121,6 @@ impl Pattern {
         })
     }
 
-    /// Can the pattern match a sentence whose words are `present` (sorted)
-    /// and whose tokens belong to the lists `classes`?
-    pub fn may_match(&self, present: &[Sym], classes: u64) -> bool {
-        self.required_classes & !classes == 0
-            && self
-                .required
-                .iter()
-                .all(|alts| alts.iter().any(|a| present.binary_search(a).is_ok()))
-    }
-
     /// Words of which the sentence must hold one for the pattern to match:
     /// the alternatives of its most telling mandatory literal (the one whose
     /// shortest alternative is longest: "executive" rather than "," or "of");
@@ -531,13 +521,36 @@ mod tests {
 
 /// Which patterns of a list can match a sentence, found from the sentence's
 /// words instead of testing every pattern: each pattern is filed under the
-/// alternatives of one mandatory word; patterns without one always run.
-/// Sets of patterns are bit sets, so a sentence's candidates come out in
-/// list order and once each without sorting.
+/// alternatives of one mandatory word (patterns without one are always
+/// tried), then must find each of its mandatory literals (one of its
+/// alternatives) and lexicon lists in the sentence. Sets of patterns and of
+/// literals are bit sets, so a sentence's candidates come out in list
+/// order, once each, without sorting or searching.
 #[derive(Clone, Debug, Default)]
 pub struct PatternIndex {
-    by_word: rustc_hash::FxHashMap<Sym, Box<[u64]>>,
+    by_word: rustc_hash::FxHashMap<Sym, Word>,
     always: Box<[u64]>,
+    /// Per pattern: the ids of its mandatory literals and the lexicon lists
+    /// it needs, as bits.
+    needs: Vec<(Box<[u32]>, u64)>,
+    /// How many distinct mandatory literals the patterns have.
+    literals: usize,
+}
+
+/// What a word tells the index.
+#[derive(Clone, Debug, Default)]
+struct Word {
+    /// The patterns filed under it, as bits (empty when none).
+    patterns: Box<[u64]>,
+    /// The mandatory literals it is an alternative of.
+    literals: Vec<u32>,
+}
+
+/// Bit sets `PatternIndex::candidates` reuses from sentence to sentence.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    patterns: Vec<u64>,
+    literals: Vec<u64>,
 }
 
 impl PatternIndex {
@@ -546,42 +559,76 @@ impl PatternIndex {
         let blocks = patterns.len().div_ceil(64);
         let empty = || vec![0u64; blocks].into_boxed_slice();
         let mut index = PatternIndex {
-            by_word: Default::default(),
             always: empty(),
+            ..PatternIndex::default()
         };
+        let mut literal_ids: rustc_hash::FxHashMap<&[Sym], u32> = Default::default();
         for (i, p) in patterns.enumerate() {
             let triggers = p.triggers(word);
             if triggers.is_empty() {
                 index.always[i / 64] |= 1 << (i % 64);
             }
             for &w in triggers {
-                index.by_word.entry(w).or_insert_with(empty)[i / 64] |= 1 << (i % 64);
+                let filed = &mut index.by_word.entry(w).or_default().patterns;
+                if filed.is_empty() {
+                    *filed = empty();
+                }
+                filed[i / 64] |= 1 << (i % 64);
             }
+            let mut ids = Vec::with_capacity(p.required.len());
+            for alts in &p.required {
+                let next = literal_ids.len() as u32;
+                let id = *literal_ids.entry(alts).or_insert(next);
+                if id == next {
+                    for &a in alts {
+                        index.by_word.entry(a).or_default().literals.push(id);
+                    }
+                }
+                ids.push(id);
+            }
+            index.needs.push((ids.into_boxed_slice(), p.required_classes));
         }
+        index.literals = literal_ids.len();
         index
     }
 
     /// The patterns that may match a sentence with these (sorted, unique)
-    /// words, in list order; `set` is the bit set they are gathered in.
-    pub fn candidates<'s>(&self, words: &[Sym], set: &'s mut Vec<u64>) -> impl Iterator<Item = usize> + 's {
-        set.clear();
-        set.extend_from_slice(&self.always);
+    /// words, whose tokens belong to the lists `classes`, in list order.
+    pub fn candidates<'s>(&'s self, words: &[Sym], classes: u64, scratch: &'s mut Scratch) -> impl Iterator<Item = usize> + 's {
+        let Scratch { patterns, literals } = scratch;
+        patterns.clear();
+        patterns.extend_from_slice(&self.always);
+        literals.clear();
+        literals.resize(self.literals.div_ceil(64), 0);
         for w in words {
-            if let Some(ps) = self.by_word.get(w) {
-                for (block, bits) in set.iter_mut().zip(ps.iter()) {
+            if let Some(word) = self.by_word.get(w) {
+                for (block, bits) in patterns.iter_mut().zip(word.patterns.iter()) {
                     *block |= bits;
+                }
+                for &l in &word.literals {
+                    literals[l as usize / 64] |= 1 << (l % 64);
                 }
             }
         }
-        set.iter().enumerate().flat_map(|(b, &bits)| {
-            let mut bits = bits;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let i = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    b * 64 + i
-                })
-            })
+        let literals = &*literals;
+        let has = move |l: u32| literals[l as usize / 64] >> (l % 64) & 1 == 1;
+        ones(patterns).filter(move |&i| {
+            let (ids, lists) = &self.needs[i];
+            lists & !classes == 0 && ids.iter().all(|&l| has(l))
         })
     }
+}
+
+/// The positions of the bits set in a bit set, in increasing order.
+fn ones(set: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    set.iter().enumerate().flat_map(|(b, &bits)| {
+        let mut bits = bits;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                b * 64 + i
+            })
+        })
+    })
 }
