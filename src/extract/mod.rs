@@ -636,16 +636,27 @@ fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
 
 /// The stable key of an entity: `type/slug`, a pure function of its type and canonical name.
 pub fn entity_key(etype: EntityType, label: &str) -> String {
-    format!("{}/{}", etype.slug(), slug(label))
+    let mut key = String::with_capacity(etype.slug().len() + 1 + label.len());
+    key.push_str(etype.slug());
+    key.push('/');
+    push_slug(label, &mut key);
+    key
 }
 
 /// Lower-case ASCII-ish slug: letters and digits kept (any script), the rest as single dashes.
 pub fn slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_slug(s, &mut out);
+    out
+}
+
+/// Appends the slug of `s` to `out`.
+fn push_slug(s: &str, out: &mut String) {
+    let start = out.len();
     let mut dash = false;
     for c in s.chars() {
         if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
+            if dash && out.len() > start {
                 out.push('-');
             }
             dash = false;
@@ -658,7 +669,6 @@ pub fn slug(s: &str) -> String {
             dash = true;
         }
     }
-    out
 }
 
 #[cfg(test)]
