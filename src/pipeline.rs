@@ -219,22 +219,33 @@ pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option
 }
 
 /// `gleaner extract`: the N-Quads of each document to `out`, no store.
-pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, progress: Progress, out: impl Write) -> Result<Summary> {
+pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, progress: Progress, mut out: impl Write) -> Result<Summary> {
     let mut summary = Summary::default();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
-    let nquads = |f: &DocFacts| -> Result<(usize, Vec<u8>)> {
-        let mut bytes = Vec::with_capacity(f.doc.text.len() * 20);
-        let n = rdf::document_nquads(f, &mut bytes);
-        Ok((n, bytes))
-    };
-    run(inputs, pack, jobs, progress, &mut summary, nquads, |batch, summary| {
-        for (f, bytes) in batch {
-            let (n, bytes) = bytes?;
-            out.write_all(&bytes)?;
-            summary.add(&f, n);
-        }
-        Ok(())
-    })?;
+    // The N-Quads are made here, overlapping the extraction of the next
+    // batch, in one buffer written out whenever it holds a megabyte: no
+    // large buffer per document (or per batch) to grow and to fault in.
+    const CHUNK: usize = 1 << 20;
+    let mut bytes = Vec::with_capacity(2 * CHUNK);
+    run(
+        inputs,
+        pack,
+        jobs,
+        progress,
+        &mut summary,
+        |_| (),
+        |batch, summary| {
+            for (f, ()) in batch {
+                let n = rdf::document_nquads(&f, &mut bytes);
+                summary.add(&f, n);
+                if bytes.len() >= CHUNK {
+                    out.write_all(&bytes)?;
+                    bytes.clear();
+                }
+            }
+            Ok(())
+        },
+    )?;
+    out.write_all(&bytes)?;
     out.flush()?;
     Ok(summary)
 }

@@ -257,13 +257,24 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
     w.sink
 }
 
+/// Bytes that may need escaping in a literal: controls, quote, backslash,
+/// DEL, and the first byte of U+FFFE and U+FFFF (0xEF, checked char by char).
+const MAY_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, 0..=0x1F | b'"' | b'\\' | 0x7F | 0xEF);
+        b += 1;
+    }
+    table
+};
+
 /// A string literal, quoted and escaped exactly as oxigraph's N-Quads
 /// serialiser does (oxrdf `print_quoted_str`), so `extract` and `export`
 /// write the same bytes.
 fn string_bytes(value: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    let plain = |c: char| !matches!(c, '\0'..='\u{1F}' | '"' | '\\' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}');
-    if value.chars().all(plain) {
+    if !value.bytes().any(|b| MAY_ESCAPE[usize::from(b)]) {
         out.extend_from_slice(value.as_bytes());
     } else {
         for c in value.chars() {

@@ -79,11 +79,9 @@ fn references(d: &mut Doc<'_>) {
         }
     }
     let mut new = Vec::new();
-    let mut candidates = Vec::new();
+    let mut candidates = crate::rules::pattern::Scratch::default();
     for si in 0..d.an.sentences.len() {
-        let Some((rules, (items, spans))) =
-            d.candidate_rules(si, &d.pack.reference_index, &d.pack.references, |r| &r.pattern, &mut candidates)
-        else {
+        let Some((rules, (items, spans))) = d.candidate_rules(si, &d.pack.reference_index, &d.pack.references, &mut candidates) else {
             continue;
         };
         for rule in rules {

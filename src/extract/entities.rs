@@ -829,22 +829,24 @@ fn demonym_prefix(d: &Doc<'_>, run: &Run) -> Option<usize> {
 /// a bare head noun ("Committee chairman X") or title modifiers ("Catholic
 /// priest X") are not a name.
 fn qualifies_named_title(d: &Doc<'_>, tokens: &Range<usize>) -> bool {
-    let e = tokens.end;
-    if e >= d.an.tokens.len()
-        || d.is_cap(e)
-        || d.pack.given_names.contains(d.tok(tokens.start))
-        || tokens.clone().all(|t| d.in_list(t, List::TitleModifiers))
-    {
+    let (e, n) = (tokens.end, d.an.tokens.len());
+    if e >= n || d.is_cap(e) {
+        return false;
+    }
+    // The cheap tests first: a title, then a name in the same sentence.
+    let Some((title_end, _)) = d.title_from[e].or(d.plural_title_from[e]) else {
+        return false;
+    };
+    if title_end >= n || d.sentence_of[title_end] != d.sentence_of[e] || !d.is_cap(title_end) {
+        return false;
+    }
+    // "Aid minister Hilary Benn": one word before a minister is a portfolio.
+    let portfolio = tokens.len() == 1 && d.in_list(title_end - 1, List::PortfolioTitles);
+    if portfolio || d.pack.given_names.contains(d.tok(tokens.start)) || tokens.clone().all(|t| d.in_list(t, List::TitleModifiers)) {
         return false;
     }
     // "Kennedy aide Mark Oaten" after "Charles Kennedy": a surname, not a firm.
-    if tokens.len() == 1 && surname_in_document(d, d.tok(tokens.start)) {
-        return false;
-    }
-    let title_end = d.title_from[e].or(d.plural_title_from[e]).map(|(end, _)| end);
-    // "Aid minister Hilary Benn": one word before a minister is a portfolio.
-    let portfolio = tokens.len() == 1 && title_end.is_some_and(|end| d.in_list(end - 1, List::PortfolioTitles));
-    !portfolio && title_end.is_some_and(|end| end < d.an.tokens.len() && d.sentence_of[end] == d.sentence_of[e] && d.is_cap(end))
+    !(tokens.len() == 1 && surname_in_document(d, d.tok(tokens.start)))
 }
 
 /// "Heathrow airport", "Belmarsh prison": a name (not opening the

@@ -84,6 +84,12 @@ pub(crate) struct Doc<'a> {
     pub lower_end: Vec<u32>,
     /// Symbol of every token.
     pub syms: Vec<crate::rules::pattern::Sym>,
+    /// Is each token a word starting with a capital letter?
+    pub cap: Vec<bool>,
+    /// The distinct symbols of each sentence, sorted, one after the other.
+    pub words: Vec<crate::rules::pattern::Sym>,
+    /// Each sentence's range in `words` and the lexicon lists its tokens are in.
+    pub sentence_words: Vec<(Range<usize>, u64)>,
     /// The longest title starting at each token: (token after it, title).
     pub title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
     /// The longest title ending before each token: (first token, title).
@@ -113,7 +119,7 @@ impl<'a> Doc<'a> {
     }
 
     pub fn is_cap(&self, i: usize) -> bool {
-        self.an.tokens[i].kind == TokenKind::Word && self.tok(i).chars().next().is_some_and(char::is_uppercase)
+        self.cap[i]
     }
 
     pub fn span_of(&self, r: &Range<usize>) -> Span {
@@ -241,18 +247,10 @@ impl<'a> Doc<'a> {
     }
 
     /// The sorted words of a sentence and the lexicon lists its tokens are
-    /// in, for `Pattern::may_match`.
-    pub fn sentence_words(&self, sentence: usize) -> (Vec<crate::rules::pattern::Sym>, u64) {
-        let range = self.an.sentences[sentence].tokens.clone();
-        let mut words: Vec<_> = self.syms[range]
-            .iter()
-            .copied()
-            .filter(|&s| s != crate::rules::pattern::NONE)
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        let classes = words.iter().fold(0u64, |m, &s| m | self.pack.sym_class[s as usize]);
-        (words, classes)
+    /// in, for `PatternIndex::candidates`.
+    pub fn sentence_words(&self, sentence: usize) -> (&[crate::rules::pattern::Sym], u64) {
+        let (range, classes) = &self.sentence_words[sentence];
+        (&self.words[range.clone()], *classes)
     }
 
     /// The rules of `rules` that may match sentence `si` (their trigger word
@@ -264,16 +262,10 @@ impl<'a> Doc<'a> {
         si: usize,
         index: &crate::rules::pattern::PatternIndex,
         rules: &'r [R],
-        pattern: impl Fn(&R) -> &crate::rules::pattern::Pattern,
-        buf: &mut Vec<u32>,
+        scratch: &mut crate::rules::pattern::Scratch,
     ) -> Option<(Vec<&'r R>, SentenceItems<'_>)> {
         let (words, classes) = self.sentence_words(si);
-        index.candidates(&words, buf);
-        let fit: Vec<&R> = buf
-            .iter()
-            .map(|&r| &rules[r as usize])
-            .filter(|r| pattern(r).may_match(&words, classes))
-            .collect();
+        let fit: Vec<&R> = index.candidates(words, classes, scratch).map(|r| &rules[r]).collect();
         if fit.is_empty() {
             return None;
         }
@@ -379,6 +371,9 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         lower_text: String::new(),
         lower_end: Vec::new(),
         syms: Vec::new(),
+        cap: Vec::new(),
+        words: Vec::new(),
+        sentence_words: Vec::new(),
         mention_start: Vec::new(),
         mention_end: Vec::new(),
         title_from: Vec::new(),
@@ -412,15 +407,17 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
 }
 
 /// The lower-case text and the symbol of every token, in one buffer
-/// (no allocation per token).
+/// (no allocation per token), and which tokens are capitalised words.
 fn lower_tokens(d: &mut Doc<'_>) {
     let n = d.an.tokens.len();
     let mut text = String::with_capacity(d.text.len());
     let mut ends = Vec::with_capacity(n);
     let mut syms = Vec::with_capacity(n);
+    let mut cap = Vec::with_capacity(n);
     for i in 0..n {
         let start = text.len();
         let w = d.tok(i);
+        cap.push(d.an.tokens[i].kind == TokenKind::Word && w.starts_with(char::is_uppercase));
         if w.is_ascii() {
             text.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
         } else {
@@ -432,6 +429,32 @@ fn lower_tokens(d: &mut Doc<'_>) {
     d.lower_text = text;
     d.lower_end = ends;
     d.syms = syms;
+    d.cap = cap;
+    index_sentence_words(d);
+}
+
+/// The sorted, distinct words of every sentence and the lexicon lists they
+/// are in, once per document (both coreference and relations read them).
+fn index_sentence_words(d: &mut Doc<'_>) {
+    let mut words = Vec::with_capacity(d.syms.len());
+    let mut ranges = Vec::with_capacity(d.an.sentences.len());
+    let mut sentence = Vec::new();
+    for s in &d.an.sentences {
+        sentence.clear();
+        sentence.extend(
+            d.syms[s.tokens.clone()]
+                .iter()
+                .copied()
+                .filter(|&w| w != crate::rules::pattern::NONE),
+        );
+        sentence.sort_unstable();
+        sentence.dedup();
+        let classes = sentence.iter().fold(0u64, |m, &w| m | d.pack.sym_class[w as usize]);
+        ranges.push((words.len()..words.len() + sentence.len(), classes));
+        words.extend_from_slice(&sentence);
+    }
+    d.words = words;
+    d.sentence_words = ranges;
 }
 
 /// Every title of the text, by its first and its last token.
@@ -613,25 +636,39 @@ fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
 
 /// The stable key of an entity: `type/slug`, a pure function of its type and canonical name.
 pub fn entity_key(etype: EntityType, label: &str) -> String {
-    format!("{}/{}", etype.slug(), slug(label))
+    let mut key = String::with_capacity(etype.slug().len() + 1 + label.len());
+    key.push_str(etype.slug());
+    key.push('/');
+    push_slug(label, &mut key);
+    key
 }
 
 /// Lower-case ASCII-ish slug: letters and digits kept (any script), the rest as single dashes.
 pub fn slug(s: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(s.len());
+    push_slug(s, &mut out);
+    out
+}
+
+/// Appends the slug of `s` to `out`.
+fn push_slug(s: &str, out: &mut String) {
+    let start = out.len();
     let mut dash = false;
     for c in s.chars() {
         if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
+            if dash && out.len() > start {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             dash = true;
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::rules::{Anchor, List};
 
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
-    let mut candidates = Vec::new();
+    let mut candidates = crate::rules::pattern::Scratch::default();
     let joiners = Joiners {
         and: d.pack.sym("and"),
         the: d.pack.sym("the"),
@@ -18,9 +18,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         an: d.pack.sym("an"),
     };
     for si in 0..d.an.sentences.len() {
-        let Some((rules, (items, spans))) =
-            d.candidate_rules(si, &d.pack.relation_index, &d.pack.relations, |r| &r.pattern, &mut candidates)
-        else {
+        let Some((rules, (items, spans))) = d.candidate_rules(si, &d.pack.relation_index, &d.pack.relations, &mut candidates) else {
             continue;
         };
         for rule in rules {

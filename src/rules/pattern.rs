@@ -121,16 +121,6 @@ impl Pattern {
         })
     }
 
-    /// Can the pattern match a sentence whose words are `present` (sorted)
-    /// and whose tokens belong to the lists `classes`?
-    pub fn may_match(&self, present: &[Sym], classes: u64) -> bool {
-        self.required_classes & !classes == 0
-            && self
-                .required
-                .iter()
-                .all(|alts| alts.iter().any(|a| present.binary_search(a).is_ok()))
-    }
-
     /// Words of which the sentence must hold one for the pattern to match:
     /// the alternatives of its most telling mandatory literal (the one whose
     /// shortest alternative is longest: "executive" rather than "," or "of");
@@ -232,6 +222,20 @@ fn parse_slot(inner: &str) -> Result<Slot, String> {
     })
 }
 
+impl Slot {
+    /// Does the slot take this item: a mention of one of its types and its kind?
+    fn accepts(&self, item: &Item) -> bool {
+        match *item {
+            Item::Mention { etype, kind, demonym, .. } => {
+                demonym == self.demonym
+                    && (self.types.is_empty() || self.types.contains(&etype))
+                    && self.kind.as_deref().is_none_or(|k| kind == Some(k))
+            }
+            Item::Token { .. } => false,
+        }
+    }
+}
+
 /// An item of a sentence as the matcher sees it.
 #[derive(Clone, Copy, Debug)]
 pub enum Item<'a> {
@@ -253,6 +257,17 @@ pub enum Item<'a> {
     },
 }
 
+impl Item<'_> {
+    /// The word literals match: a token's, or a pronoun's own word
+    /// (`NONE` for names).
+    fn word(&self) -> Sym {
+        match *self {
+            Item::Token { sym, .. } => sym,
+            Item::Mention { word, .. } => word,
+        }
+    }
+}
+
 /// A match: the item range and the mention indices bound to the slots.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Match {
@@ -270,8 +285,23 @@ pub trait Lexicon {
 impl Pattern {
     /// All matches, at most one per start item (the first found).
     pub fn find_all(&self, items: &[Item], lex: &dyn Lexicon) -> Vec<Match> {
+        // A quick test of the first element spares the matcher most start
+        // items; an optional one can be skipped, so any item may start.
+        match &self.elems[0] {
+            Elem::Slot(slot) => self.find_from(items, lex, |it| slot.accepts(it)),
+            Elem::Lit(alts) => self.find_from(items, lex, |it| alts.contains(&it.word())),
+            Elem::Opt(_) | Elem::Gap(_) | Elem::WordGap(_) => self.find_from(items, lex, |_| true),
+            e => self.find_from(items, lex, |it| one(e, it, lex)),
+        }
+    }
+
+    /// The matches starting at the items `may_start` accepts.
+    fn find_from(&self, items: &[Item], lex: &dyn Lexicon, may_start: impl Fn(&Item) -> bool) -> Vec<Match> {
         let mut out = Vec::new();
-        for start in 0..items.len() {
+        for (start, item) in items.iter().enumerate() {
+            if !may_start(item) {
+                continue;
+            }
             let mut m = Match {
                 start,
                 end: start,
@@ -327,20 +357,9 @@ impl Pattern {
                 self.at(pi + 1, ii, items, lex, m)
             }
             Elem::Slot(slot) => {
-                let Item::Mention {
-                    index,
-                    etype,
-                    kind,
-                    demonym,
-                    ..
-                } = *items.get(ii)?
-                else {
-                    return None;
-                };
-                if demonym != slot.demonym
-                    || (!slot.types.is_empty() && !slot.types.contains(&etype))
-                    || slot.kind.as_deref().is_some_and(|k| kind != Some(k))
-                {
+                let item = items.get(ii)?;
+                let Item::Mention { index, .. } = *item else { return None };
+                if !slot.accepts(item) {
                     return None;
                 }
                 let saved = m.clone();
@@ -502,40 +521,114 @@ mod tests {
 
 /// Which patterns of a list can match a sentence, found from the sentence's
 /// words instead of testing every pattern: each pattern is filed under the
-/// alternatives of one mandatory word; patterns without one always run.
+/// alternatives of one mandatory word (patterns without one are always
+/// tried), then must find each of its mandatory literals (one of its
+/// alternatives) and lexicon lists in the sentence. Sets of patterns and of
+/// literals are bit sets, so a sentence's candidates come out in list
+/// order, once each, without sorting or searching.
 #[derive(Clone, Debug, Default)]
 pub struct PatternIndex {
-    by_word: rustc_hash::FxHashMap<Sym, Vec<u32>>,
-    always: Vec<u32>,
+    by_word: rustc_hash::FxHashMap<Sym, Word>,
+    always: Box<[u64]>,
+    /// Per pattern: the ids of its mandatory literals and the lexicon lists
+    /// it needs, as bits.
+    needs: Vec<(Box<[u32]>, u64)>,
+    /// How many distinct mandatory literals the patterns have.
+    literals: usize,
+}
+
+/// What a word tells the index.
+#[derive(Clone, Debug, Default)]
+struct Word {
+    /// The patterns filed under it, as bits (empty when none).
+    patterns: Box<[u64]>,
+    /// The mandatory literals it is an alternative of.
+    literals: Vec<u32>,
+}
+
+/// Bit sets `PatternIndex::candidates` reuses from sentence to sentence.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    patterns: Vec<u64>,
+    literals: Vec<u64>,
 }
 
 impl PatternIndex {
     /// `word` gives the text of a symbol.
-    pub fn new<'p, 'w>(patterns: impl Iterator<Item = &'p Pattern>, word: impl Fn(Sym) -> &'w str + Copy) -> Self {
-        let mut index = PatternIndex::default();
+    pub fn new<'p, 'w>(patterns: impl ExactSizeIterator<Item = &'p Pattern>, word: impl Fn(Sym) -> &'w str + Copy) -> Self {
+        let blocks = patterns.len().div_ceil(64);
+        let empty = || vec![0u64; blocks].into_boxed_slice();
+        let mut index = PatternIndex {
+            always: empty(),
+            ..PatternIndex::default()
+        };
+        let mut literal_ids: rustc_hash::FxHashMap<&[Sym], u32> = Default::default();
         for (i, p) in patterns.enumerate() {
             let triggers = p.triggers(word);
             if triggers.is_empty() {
-                index.always.push(i as u32);
+                index.always[i / 64] |= 1 << (i % 64);
             }
             for &w in triggers {
-                index.by_word.entry(w).or_default().push(i as u32);
+                let filed = &mut index.by_word.entry(w).or_default().patterns;
+                if filed.is_empty() {
+                    *filed = empty();
+                }
+                filed[i / 64] |= 1 << (i % 64);
             }
+            let mut ids = Vec::with_capacity(p.required.len());
+            for alts in &p.required {
+                let next = literal_ids.len() as u32;
+                let id = *literal_ids.entry(alts).or_insert(next);
+                if id == next {
+                    for &a in alts {
+                        index.by_word.entry(a).or_default().literals.push(id);
+                    }
+                }
+                ids.push(id);
+            }
+            index.needs.push((ids.into_boxed_slice(), p.required_classes));
         }
+        index.literals = literal_ids.len();
         index
     }
 
     /// The patterns that may match a sentence with these (sorted, unique)
-    /// words, in list order, into `out`.
-    pub fn candidates(&self, words: &[Sym], out: &mut Vec<u32>) {
-        out.clear();
-        out.extend_from_slice(&self.always);
+    /// words, whose tokens belong to the lists `classes`, in list order.
+    pub fn candidates<'s>(&'s self, words: &[Sym], classes: u64, scratch: &'s mut Scratch) -> impl Iterator<Item = usize> + 's {
+        let Scratch { patterns, literals } = scratch;
+        patterns.clear();
+        patterns.extend_from_slice(&self.always);
+        literals.clear();
+        literals.resize(self.literals.div_ceil(64), 0);
         for w in words {
-            if let Some(ps) = self.by_word.get(w) {
-                out.extend_from_slice(ps);
+            if let Some(word) = self.by_word.get(w) {
+                for (block, bits) in patterns.iter_mut().zip(word.patterns.iter()) {
+                    *block |= bits;
+                }
+                for &l in &word.literals {
+                    literals[l as usize / 64] |= 1 << (l % 64);
+                }
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        let literals = &*literals;
+        let has = move |l: u32| literals[l as usize / 64] >> (l % 64) & 1 == 1;
+        ones(patterns).filter(move |&i| {
+            let (ids, lists) = &self.needs[i];
+            lists & !classes == 0 && ids.iter().all(|&l| has(l))
+        })
     }
+}
+
+/// The positions of the bits set in a bit set, in increasing order.
+fn ones(set: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    set.iter().enumerate().flat_map(|(b, &bits)| {
+        let mut bits = bits;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                b * 64 + i
+            })
+        })
+    })
 }
