@@ -35,7 +35,12 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                         Anchor::After => nearest(d, items[m.end..].iter()),
                         Anchor::MainCountry => d.main_country,
                         Anchor::MainCity => d.main_city,
-                        Anchor::Antecedent | Anchor::Namesake => None,
+                        // "The Russian oil firm said": the organisation named last,
+                        // in this sentence or the two before.
+                        Anchor::Antecedent => d
+                            .named_last(spans[m.start].start, Some(2), |mm| mm.etype == EntityType::Organization)
+                            .map(|mm| mm.entity),
+                        Anchor::Namesake => None,
                     }
                 };
                 let (Some(s), Some(o)) = (pick(rule.subject, m.subject), pick(rule.object, m.object)) else {

@@ -730,7 +730,7 @@ impl Builder {
                             line,
                             column,
                             message: format!(
-                                "unknown anchor {:?}; expected one of before, after, main-country, main-city",
+                                "unknown anchor {:?}; expected one of before, after, main-country, main-city, antecedent",
                                 a.get_ref()
                             ),
                         });
@@ -740,7 +740,13 @@ impl Builder {
             };
         let mut relations = Vec::new();
         let mut seen_ids = HashSet::default();
-        let relation_anchors = [Anchor::Before, Anchor::After, Anchor::MainCountry, Anchor::MainCity];
+        let relation_anchors = [
+            Anchor::Before,
+            Anchor::After,
+            Anchor::MainCountry,
+            Anchor::MainCity,
+            Anchor::Antecedent,
+        ];
         for (file, text, r) in &self.relations {
             let pred = r.predicate.get_ref();
             if !crate::vocab::RELATIONS.contains(&pred.as_str()) {
