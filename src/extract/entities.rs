@@ -71,6 +71,22 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         {
             continue;
         }
+        // "Mike German", "Bob Wellington", "George Washington": after a given
+        // name a place's name or a demonym is a surname (not "Will Britain" or
+        // "May Britain" opening a sentence).
+        if d.pack.entries[entry].etype != EntityType::Person
+            && d.pack.entries[entry].etype != EntityType::Group
+            && r.len() == 1
+            && r.start > 0
+            && !covered[r.start - 1]
+            && d.sentence_of[r.start - 1] == d.sentence_of[r.start]
+            && d.an.tokens[r.start].start == d.an.tokens[r.start - 1].end + 1
+            && d.pack.given_names.contains(d.tok(r.start - 1))
+            && !(d.an.sentences[d.sentence_of[r.start]].tokens.start == r.start - 1 && d.in_list(r.start - 1, List::FunctionWords))
+            && !d.in_list(r.start - 1, List::NotNames)
+        {
+            continue;
+        }
         // "Mr Houston", "Ms Paris": after an honorific a place's or
         // organisation's name is a person's.
         if d.pack.entries[entry].etype != EntityType::Person && r.start > 0 && d.is_honorific(r.start - 1) && d.is_cap(r.start) {
@@ -814,10 +830,12 @@ fn demonym_prefix(d: &Doc<'_>, run: &Run) -> Option<usize> {
     }
     let m = d.mentions.iter().position(|m| m.tokens.end == start)?;
     let mention = &d.mentions[m];
+    // "China Aviation Oil", "Korea Exchange Bank": a place's name before an
+    // organisation's is part of it too.
     let fits = if mention.demonym {
         org
     } else {
-        heads_only && mention.etype == EntityType::Place
+        (heads_only || org) && mention.etype == EntityType::Place
     };
     (fits && d.sentence_of[mention.tokens.start] == d.sentence_of[start] && d.is_cap(mention.tokens.start)).then_some(m)
 }
