@@ -205,7 +205,10 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
             _ => pred,
         };
-        if let Some(o) = object {
+        // "Welsh secretary of the British Medical Association": the
+        // nationality qualifies, and the body named after "of" is his too.
+        let also = f.complement.filter(|&c| f.nationality && object.is_some_and(|o| o != c));
+        for o in object.into_iter().chain(also) {
             // memberOf ranges over organisations: a member for a place
             // ("the Witney MP") is affiliated with it; a party that
             // qualifies an office rather than a party role ("Labour mayor")

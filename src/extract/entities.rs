@@ -74,8 +74,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         // "Mike German", "Bob Wellington", "George Washington": after a given
         // name a place's name or a demonym is a surname (not "Will Britain" or
         // "May Britain" opening a sentence).
-        if d.pack.entries[entry].etype != EntityType::Person
-            && d.pack.entries[entry].etype != EntityType::Group
+        if d.pack.entries[entry].etype == EntityType::Place
             && r.len() == 1
             && r.start > 0
             && !covered[r.start - 1]
@@ -832,10 +831,12 @@ fn demonym_prefix(d: &Doc<'_>, run: &Run) -> Option<usize> {
     let mention = &d.mentions[m];
     // "China Aviation Oil", "Korea Exchange Bank": a place's name before an
     // organisation's is part of it too.
+    // Not an abbreviation, which qualifies ("US Disney Corporation").
+    let abbreviation = || d.surface(&mention.tokens).chars().all(|c| !c.is_lowercase());
     let fits = if mention.demonym {
         org
     } else {
-        (heads_only || org) && mention.etype == EntityType::Place
+        mention.etype == EntityType::Place && (heads_only || (org && !abbreviation()))
     };
     (fits && d.sentence_of[mention.tokens.start] == d.sentence_of[start] && d.is_cap(mention.tokens.start)).then_some(m)
 }
