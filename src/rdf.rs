@@ -281,29 +281,38 @@ const MAY_ESCAPE: [bool; 256] = {
 /// write the same bytes.
 fn string_bytes(value: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    if !value.bytes().any(|b| MAY_ESCAPE[usize::from(b)]) {
-        out.extend_from_slice(value.as_bytes());
-    } else {
-        for c in value.chars() {
-            match c {
-                '\u{8}' => out.extend_from_slice(b"\\b"),
-                '\t' => out.extend_from_slice(b"\\t"),
-                '\n' => out.extend_from_slice(b"\\n"),
-                '\u{C}' => out.extend_from_slice(b"\\f"),
-                '\r' => out.extend_from_slice(b"\\r"),
-                '"' => out.extend_from_slice(b"\\\""),
-                '\\' => out.extend_from_slice(b"\\\\"),
-                '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' => {
-                    out.extend_from_slice(format!("\\u{:04X}", u32::from(c)).as_bytes())
-                }
-                _ => {
-                    let mut buf = [0; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
-            }
+    // Runs of bytes that need no escaping are copied whole (a quotation's
+    // sentence has quotes in it, and copying it char by char is slow).
+    // Every byte in `MAY_ESCAPE` is ASCII or a lead byte: a char starts there.
+    let mut rest = value;
+    while let Some(k) = rest.bytes().position(|b| MAY_ESCAPE[usize::from(b)]) {
+        let (plain, tail) = rest.split_at(k);
+        out.extend_from_slice(plain.as_bytes());
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            escaped_char(c, out);
+        }
+        rest = chars.as_str();
+    }
+    out.extend_from_slice(rest.as_bytes());
+    out.push(b'"');
+}
+
+fn escaped_char(c: char, out: &mut Vec<u8>) {
+    match c {
+        '\u{8}' => out.extend_from_slice(b"\\b"),
+        '\t' => out.extend_from_slice(b"\\t"),
+        '\n' => out.extend_from_slice(b"\\n"),
+        '\u{C}' => out.extend_from_slice(b"\\f"),
+        '\r' => out.extend_from_slice(b"\\r"),
+        '"' => out.extend_from_slice(b"\\\""),
+        '\\' => out.extend_from_slice(b"\\\\"),
+        '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' => out.extend_from_slice(format!("\\u{:04X}", u32::from(c)).as_bytes()),
+        _ => {
+            let mut buf = [0; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
         }
     }
-    out.push(b'"');
 }
 
 fn iri_bytes(iri: &str, out: &mut Vec<u8>) {
