@@ -13,12 +13,21 @@ use crate::model::*;
 use crate::vocab::*;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
+// IRIs are joined with `concat` (one allocation of the final size) and
+// integers written with `itoa`: `format!` costs several times as much, and
+// `extract` makes hundreds of thousands of them.
+
 pub fn doc_iri(id: &str) -> String {
-    format!("{DOC}{}", crate::extract::slug_id(id))
+    [DOC, &crate::extract::slug_id(id)].concat()
 }
 
 pub fn entity_iri(key: &str) -> String {
-    format!("{ID}{key}")
+    [ID, key].concat()
+}
+
+/// `{graph}#{kind}-{n}`: a node of the document's graph numbered by `n`.
+fn numbered_node(graph: &str, kind: &str, n: impl itoa::Integer) -> String {
+    [graph, "#", kind, "-", itoa::Buffer::new().format(n)].concat()
 }
 
 fn nn(iri: &str) -> NamedNode {
@@ -105,7 +114,7 @@ impl Sink for NQuads<'_> {
             Obj::Str(v) => string_bytes(v, out),
             Obj::Int(n) => {
                 out.push(b'"');
-                out.extend_from_slice(n.to_string().as_bytes());
+                out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
                 out.extend_from_slice(b"\"^^<http://www.w3.org/2001/XMLSchema#integer>");
             }
         }
@@ -194,7 +203,7 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
         w.iri(&g, GL_MENTIONS, &iri);
         if e.mentions > 0 {
             // A gl:MentionCount; its document is the graph it is in.
-            let node = format!("{g}#count-{}", crate::extract::slug(&e.key));
+            let node = [&g, "#count-", &crate::extract::slug(&e.key)].concat();
             w.iri(&node, GL_ENTITY, &iri);
             w.int(&node, GL_MENTION_COUNT, e.mentions as i64);
         }
@@ -206,7 +215,7 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
         w.int(node, GL_START, chars.at(ev.span.start));
         w.int(node, GL_END, chars.at(ev.span.end));
         w.iri(node, GL_DOCUMENT, &g);
-        let s = format!("{g}#sentence-{}", chars.at(ev.sentence.start));
+        let s = numbered_node(&g, "sentence", chars.at(ev.sentence.start));
         w.iri(node, GL_EVIDENCE, &s);
         if sentences.insert(ev.sentence) {
             w.iri(&s, RDF_TYPE, GL_SENTENCE);
@@ -217,12 +226,10 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
     };
 
     for r in &f.relations {
-        let (s, p, o) = (entity_iri(&r.subject), format!("{GL}{}", r.predicate), entity_iri(&r.object));
+        let (s, p, o) = (entity_iri(&r.subject), [GL, &r.predicate].concat(), entity_iri(&r.object));
         w.iri(&s, &p, &o);
-        let node = format!(
-            "{g}#fact-{}",
-            crate::extract::slug(&format!("{} {} {}", r.subject, r.predicate, r.object))
-        );
+        let key = [&r.subject, " ", &r.predicate, " ", &r.object].concat();
+        let node = [&g, "#fact-", &crate::extract::slug(&key)].concat();
         w.iri(&node, RDF_TYPE, GL_FACT);
         w.iri(&node, RDF_TYPE, RDF_STATEMENT);
         w.iri(&node, RDF_SUBJECT, &s);
@@ -237,7 +244,7 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
             AttributeValue::Age(n) => (GL_AGE, Obj::Int(i64::from(*n))),
         };
         w.sink.add(w.graph, &s, p, value);
-        let node = format!("{g}#attribute-{i}");
+        let node = numbered_node(&g, "attribute", i);
         w.iri(&node, RDF_TYPE, GL_ATTRIBUTE_FACT);
         w.iri(&node, RDF_TYPE, RDF_STATEMENT);
         w.iri(&node, RDF_SUBJECT, &s);
@@ -246,7 +253,7 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
         evidence(&mut w, &node, &a.evidence);
     }
     for q in &f.quotes {
-        let node = format!("{g}#quote-{}", chars.at(q.evidence.span.start));
+        let node = numbered_node(&g, "quote", chars.at(q.evidence.span.start));
         w.iri(&node, RDF_TYPE, SCHEMA_QUOTATION);
         w.lit(&node, SCHEMA_TEXT, &q.text);
         if let Some(s) = &q.speaker {
@@ -274,29 +281,38 @@ const MAY_ESCAPE: [bool; 256] = {
 /// write the same bytes.
 fn string_bytes(value: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    if !value.bytes().any(|b| MAY_ESCAPE[usize::from(b)]) {
-        out.extend_from_slice(value.as_bytes());
-    } else {
-        for c in value.chars() {
-            match c {
-                '\u{8}' => out.extend_from_slice(b"\\b"),
-                '\t' => out.extend_from_slice(b"\\t"),
-                '\n' => out.extend_from_slice(b"\\n"),
-                '\u{C}' => out.extend_from_slice(b"\\f"),
-                '\r' => out.extend_from_slice(b"\\r"),
-                '"' => out.extend_from_slice(b"\\\""),
-                '\\' => out.extend_from_slice(b"\\\\"),
-                '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' => {
-                    out.extend_from_slice(format!("\\u{:04X}", u32::from(c)).as_bytes())
-                }
-                _ => {
-                    let mut buf = [0; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
-            }
+    // Runs of bytes that need no escaping are copied whole (a quotation's
+    // sentence has quotes in it, and copying it char by char is slow).
+    // Every byte in `MAY_ESCAPE` is ASCII or a lead byte: a char starts there.
+    let mut rest = value;
+    while let Some(k) = rest.bytes().position(|b| MAY_ESCAPE[usize::from(b)]) {
+        let (plain, tail) = rest.split_at(k);
+        out.extend_from_slice(plain.as_bytes());
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            escaped_char(c, out);
+        }
+        rest = chars.as_str();
+    }
+    out.extend_from_slice(rest.as_bytes());
+    out.push(b'"');
+}
+
+fn escaped_char(c: char, out: &mut Vec<u8>) {
+    match c {
+        '\u{8}' => out.extend_from_slice(b"\\b"),
+        '\t' => out.extend_from_slice(b"\\t"),
+        '\n' => out.extend_from_slice(b"\\n"),
+        '\u{C}' => out.extend_from_slice(b"\\f"),
+        '\r' => out.extend_from_slice(b"\\r"),
+        '"' => out.extend_from_slice(b"\\\""),
+        '\\' => out.extend_from_slice(b"\\\\"),
+        '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' => out.extend_from_slice(format!("\\u{:04X}", u32::from(c)).as_bytes()),
+        _ => {
+            let mut buf = [0; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
         }
     }
-    out.push(b'"');
 }
 
 fn iri_bytes(iri: &str, out: &mut Vec<u8>) {

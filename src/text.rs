@@ -70,6 +70,8 @@ pub fn is_quote_char(c: char) -> bool {
 /// Splits `text` into tokens and sentences.
 pub fn analyse(text: &str, rules: &TextRules) -> Analysis {
     let mut out = Analysis::default();
+    // About one token per five bytes of text: reserve once rather than grow.
+    out.tokens.reserve(text.len() / 4);
     let mut line_start = 0;
     // Paragraphs are counted over the lines with text, so that a blank line
     // between two paragraphs does not put them further apart.
@@ -93,40 +95,41 @@ pub fn analyse(text: &str, rules: &TextRules) -> Analysis {
 
 fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
     let bytes = line.as_bytes();
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    // Walks by byte index: a char is decoded once, where a token may start
+    // or continue, never again after an ASCII word.
+    let char_at = |i: usize| line[i..].chars().next();
+    let mut i = 0;
+    while let Some(c) = char_at(i) {
+        let after = i + c.len_utf8();
         if c.is_whitespace() {
+            i = after;
             continue;
         }
         // Fast path: an ASCII word of letters (most tokens) followed by a
         // byte that can neither continue it nor start a clitic or separator.
         if c.is_ascii_alphabetic() {
-            let mut end = i + 1;
+            let mut end = after;
             while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
                 end += 1;
             }
             let next = bytes.get(end).copied();
             if next.is_none_or(|b| b.is_ascii() && !b.is_ascii_alphanumeric() && b != b'\'') {
-                while chars.peek().is_some_and(|&(j, _)| j < end) {
-                    chars.next();
-                }
                 tokens.push(Token {
                     start: offset + i,
                     end: offset + end,
                     kind: TokenKind::Word,
                 });
+                i = end;
                 continue;
             }
         }
         if c.is_alphanumeric() {
-            let mut end = i + c.len_utf8();
+            let mut end = after;
             let mut digits = c.is_ascii_digit();
-            while let Some(&(j, d)) = chars.peek() {
+            while let Some(d) = char_at(end) {
+                let j = end;
                 // Digits keep their separators: 6,700 and 2.5 are one token.
-                let sep = matches!(d, ',' | '.') && digits && {
-                    let rest = &line[j + 1..];
-                    rest.chars().next().is_some_and(|n| n.is_ascii_digit())
-                };
+                let sep = matches!(d, ',' | '.') && digits && bytes.get(j + 1).is_some_and(u8::is_ascii_digit);
                 // An apostrophe inside a name is part of it (O'Leary, d'Alema),
                 // but not a clitic ('s, 't), which becomes its own token.
                 let inner_apostrophe = matches!(d, '\'' | '\u{2019}') && !digits && {
@@ -140,7 +143,6 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
                 if d.is_alphanumeric() || sep || inner_apostrophe {
                     digits &= d.is_ascii_digit() || sep;
                     end = j + d.len_utf8();
-                    chars.next();
                 } else {
                     break;
                 }
@@ -151,38 +153,39 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
                 end: offset + end,
                 kind,
             });
+            i = end;
         } else if (c == '\'' || c == '\u{2019}')
             && tokens.last().is_some_and(|t| t.end == offset + i && t.kind == TokenKind::Word)
-            && line[i + c.len_utf8()..].starts_with(['s', 't'])
-            && !line[i + c.len_utf8() + 1..].starts_with(|n: char| n.is_alphanumeric())
+            && line[after..].starts_with(['s', 't'])
+            && !line[after + 1..].starts_with(|n: char| n.is_alphanumeric())
         {
             // Possessive or clitic: Lukashenko's, won't -> "'s", "'t" as one token.
-            let (j, s) = chars.next().unwrap();
             tokens.push(Token {
                 start: offset + i,
-                end: offset + j + s.len_utf8(),
+                end: offset + after + 1,
                 kind: TokenKind::Word,
             });
+            i = after + 1;
         } else if c == '.' && line[i..].starts_with("...") {
-            chars.next();
-            chars.next();
             tokens.push(Token {
                 start: offset + i,
                 end: offset + i + 3,
                 kind: TokenKind::Punct,
             });
+            i += 3;
         } else {
             tokens.push(Token {
                 start: offset + i,
-                end: offset + i + c.len_utf8(),
+                end: offset + after,
                 kind: TokenKind::Punct,
             });
+            i = after;
         }
     }
 }
 
 fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, rules: &TextRules, out: &mut Analysis) {
-    let tokens = &out.tokens;
+    let Analysis { tokens, sentences } = out;
     let last = tokens.len();
     if first == last {
         return;
@@ -202,7 +205,6 @@ fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, ru
             });
         }
     };
-    let mut sentences = Vec::new();
     while i < last {
         let t = &text[tokens[i].start..tokens[i].end];
         if !heading && matches!(t, "." | "!" | "?") {
@@ -219,7 +221,7 @@ fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, ru
                 end += 1;
             }
             if end < last && starts_sentence(text, &tokens[end]) && !(t == "." && is_abbreviation(text, tokens, i, first, rules)) {
-                push(begin, end, &mut sentences);
+                push(begin, end, sentences);
                 begin = end;
             }
             i = end;
@@ -227,8 +229,7 @@ fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, ru
         }
         i += 1;
     }
-    push(begin, last, &mut sentences);
-    out.sentences.extend(sentences);
+    push(begin, last, sentences);
 }
 
 fn starts_sentence(text: &str, t: &Token) -> bool {

@@ -690,8 +690,25 @@ pub(super) fn title_before<'p>(d: &Doc<'p>, end: usize, first: usize) -> Option<
     d.title_to.get(end).copied().flatten().filter(|&(start, _)| start >= first)
 }
 
+/// The words of the tokens `r`, one space apart.
 fn name_text(d: &Doc<'_>, r: &Range<usize>) -> String {
-    d.surface(r).split_whitespace().collect::<Vec<_>>().join(" ")
+    let surface = d.surface(r);
+    // Printable ASCII with single spaces between words is already joined.
+    let joined = surface.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+        && !surface.contains("  ")
+        && !surface.starts_with(' ')
+        && !surface.ends_with(' ');
+    if joined {
+        return surface.to_string();
+    }
+    let mut out = String::with_capacity(surface.len());
+    for w in surface.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn classify(d: &Doc<'_>, mut tokens: Range<usize>, sentence_start: usize) -> Run {
