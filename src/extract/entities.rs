@@ -1096,8 +1096,9 @@ fn kind_in_apposition(d: &Doc<'_>, e: usize) -> bool {
             return d.lower(j + 1) == "of";
         }
         // "Sibneft, Russia's fifth-biggest oil company," ("oil" describes it).
-        if start != e + 2
-            && d.lower(e + 1) != "the"
+        // "Changyu, the largest wine maker in China" (but "the film maker").
+        let superlative = d.lower(e + 1) == "the" && d.in_list(e + 2, List::Superlatives);
+        if (superlative || (start != e + 2 && d.lower(e + 1) != "the"))
             && d.in_list(j, List::CompanyNouns)
             && !d.in_list(j, List::StaffNouns)
             && matches!(d.lower(j + 1), "," | "." | "that" | "which" | "and" | "in")

@@ -343,10 +343,11 @@ pub enum List {
     NameParticles,
     HoldingNouns,
     AttributionVerbs,
+    Superlatives,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 41] = [
+    pub const ALL: [(List, &'static str); 42] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -388,6 +389,7 @@ impl List {
         (List::NameParticles, "name_particles"),
         (List::HoldingNouns, "holding_nouns"),
         (List::AttributionVerbs, "attribution_verbs"),
+        (List::Superlatives, "superlatives"),
     ];
 }
 
