@@ -17,6 +17,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         a: d.pack.sym("a"),
         an: d.pack.sym("an"),
     };
+    let main_actor = main_actor(d);
     for si in 0..d.an.sentences.len() {
         let Some((rules, (items, spans))) = d.candidate_rules(si, &d.pack.relation_index, &d.pack.relations, &mut candidates) else {
             continue;
@@ -40,6 +41,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                         Anchor::Antecedent => d
                             .named_last(spans[m.start].start, Some(2), |mm| mm.etype == EntityType::Organization)
                             .map(|mm| mm.entity),
+                        Anchor::MainActor => main_actor,
                         Anchor::Namesake => None,
                     }
                 };
@@ -199,6 +201,24 @@ fn nearest<'i>(d: &Doc<'_>, items: impl Iterator<Item = &'i Item<'i>> + Clone) -
         }
     }
     None
+}
+
+/// The person or organisation the document names most (by mentions,
+/// pronouns included), if one is named at least three times and more often
+/// than any other; the first named of equals is no main actor.
+fn main_actor(d: &Doc<'_>) -> Option<usize> {
+    let mut counts: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    for m in &d.mentions {
+        if !m.demonym && matches!(m.etype, EntityType::Person | EntityType::Organization) {
+            *counts.entry(m.entity).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(usize, usize)> = counts.into_iter().map(|(e, n)| (n, e)).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    match ranked.as_slice() {
+        [(n, e), rest @ ..] if *n >= 3 && rest.first().is_none_or(|(m, _)| m < n) => Some(*e),
+        _ => None,
+    }
 }
 
 fn curated_within(d: &Doc<'_>, e: usize) -> bool {

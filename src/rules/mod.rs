@@ -217,8 +217,11 @@ pub enum Anchor {
     MainCountry,
     /// The most mentioned city of the document.
     MainCity,
-    /// The person the text last spoke of (for references only).
+    /// The organisation named last (in this sentence or the two before).
     Antecedent,
+    /// The actor (person or organisation) the document names most: whose
+    /// plans, move or decision "the plans" are when no one else's is said.
+    MainActor,
     /// The organisation named last whose name has the description's last
     /// word ("the ministry" after "the Finance and Economy Ministry"; for
     /// references only).
@@ -234,6 +237,7 @@ impl Anchor {
             "main-city" => Anchor::MainCity,
             "antecedent" => Anchor::Antecedent,
             "namesake" => Anchor::Namesake,
+            "main-actor" => Anchor::MainActor,
             _ => return None,
         })
     }
@@ -732,7 +736,7 @@ impl Builder {
                             line,
                             column,
                             message: format!(
-                                "unknown anchor {:?}; expected one of before, after, main-country, main-city, antecedent",
+                                "unknown anchor {:?}; expected one of before, after, main-country, main-city, antecedent, main-actor",
                                 a.get_ref()
                             ),
                         });
@@ -748,6 +752,7 @@ impl Builder {
             Anchor::MainCountry,
             Anchor::MainCity,
             Anchor::Antecedent,
+            Anchor::MainActor,
         ];
         for (file, text, r) in &self.relations {
             let pred = r.predicate.get_ref();
