@@ -794,6 +794,8 @@ fn classify(d: &Doc<'_>, mut tokens: Range<usize>, sentence_start: usize) -> Run
         // "chief executive of Borussia Dortmund" (not "President of X": a country's).
         || (prev_word == "of"
             && prev.is_some_and(|p| title_before(d, p, sentence_start).is_some_and(|(_, t)| t.is_executive() && !t.head_of_state)))
+        // "Veritas was formed by Mr Kilroy-Silk".
+        || founding_follows(d, tokens.end)
         // "Sibneft, a Russian oil company that".
         || kind_in_apposition(d, tokens.end)
         || (!initial && company_after_place(d, &tokens, sentence_start))
@@ -956,6 +958,25 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
         j += 1;
     }
     false
+}
+
+/// Is the run ending before `e` the subject of its founding ("Veritas was
+/// formed", "X, set up in 1999")? Then it names an organisation.
+fn founding_follows(d: &Doc<'_>, e: usize) -> bool {
+    let n = d.an.tokens.len();
+    let j = if e < n && matches!(d.lower(e), "was" | "were" | "," | "has" | "had") {
+        e + 1
+    } else {
+        return false;
+    };
+    let j = if j < n && d.lower(j) == "been" { j + 1 } else { j };
+    j < n
+        && matches!(d.lower(j), "formed" | "founded" | "established" | "launched" | "incorporated")
+        && j + 1 < n
+        && matches!(
+            d.lower(j + 1),
+            "by" | "in" | "last" | "earlier" | "this" | "two" | "three" | "a" | "as" | "after"
+        )
 }
 
 /// Does the name at `start` follow an attribution verb after a comma or a
