@@ -54,9 +54,14 @@ pub fn run(cli: Cli) -> Result<i32> {
                 (false, None, true) => Some(PathBuf::from("output")),
                 (false, None, false) => None,
             };
-            let summary = pipeline::build(&inputs, &pack, &store_dir, jobs, Progress { quiet })?;
+            let built = pipeline::build(&inputs, &pack, &store_dir, jobs, Progress { quiet }, export_dir.is_some())?;
+            let summary = built.summary;
             if let Some(dir) = export_dir {
-                write_exports(&store_dir, &dir)?;
+                let quads = match built.quads {
+                    Some(q) => q,
+                    None => store::quads(&store::open(&store_dir)?)?,
+                };
+                write_exports(&quads, &dir)?;
             }
             if !quiet {
                 eprintln!("gleaner: {}", summary.line("built"));
@@ -229,15 +234,14 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 /// The files a build leaves in the export folder: graph.ttl, graph.dot (the
 /// entities that have relations; `gleaner dot` draws them all), stats.txt
-/// and stats.json.
-fn write_exports(store_dir: &Path, dir: &Path) -> Result<()> {
+/// and stats.json, all made from the store's quads.
+fn write_exports(quads: &[oxigraph::model::Quad], dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let st = store::open(store_dir)?;
     let path = dir.join("graph.ttl");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| format!("{}: cannot create", path.display()))?);
-    store::export(&st, ExportFormat::Turtle, &mut f)?;
+    store::export_quads(quads, ExportFormat::Turtle, &mut f)?;
     f.flush()?;
-    let kg = KnowledgeGraph::from_store(&st)?;
+    let kg = KnowledgeGraph::from_quads(quads.iter().map(oxigraph::model::Quad::as_ref));
     let dot = dot::render(&kg, &export_view()).map_err(UsageError)?;
     write_out(Some(&dir.join("graph.dot")), dot.as_bytes())?;
     let s = stats::compute(&kg, 10);

@@ -183,17 +183,26 @@ fn report(bar: &ProgressBar, summary: &mut Summary, e: SourceError) {
     summary.failures.push(msg);
 }
 
+/// What a build wrote.
+pub struct Built {
+    pub summary: Summary,
+    /// Every quad of the store, when the build was asked to keep them and
+    /// the store held nothing before (so exports need not read it back).
+    pub quads: Option<Vec<oxigraph::model::Quad>>,
+}
+
 /// `gleaner build`: documents into the store. Documents the store does not
 /// hold yet go through oxigraph's bulk loader, committed once at the end
 /// (an interrupted build leaves none of them); a document the store already
 /// holds is replaced in one transaction with the others of its batch.
-pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option<usize>, progress: Progress) -> Result<Summary> {
+/// `keep`: give back the store's quads when they are all from this build.
+pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option<usize>, progress: Progress, keep: bool) -> Result<Built> {
     let started = Instant::now();
     let store = store::open(store_dir)?;
     let mut summary = Summary::default();
     let quads = |f: &DocFacts| rdf::document_quads(f);
     let empty = store::len(&store)? == 0;
-    let mut loader = store::BulkLoad::new(&store);
+    let mut loader = store::BulkLoad::new(&store, keep && empty);
     run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
         let mut fresh = Vec::with_capacity(batch.len());
         let mut replace = Vec::new();
@@ -211,11 +220,11 @@ pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option
         }
         loader.load(fresh)
     })?;
-    loader.commit()?;
+    let quads = loader.commit()?;
     store.flush()?;
     // The summary's time covers opening the store and committing it too.
     summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    Ok(Built { summary, quads })
 }
 
 /// `gleaner extract`: the N-Quads of each document to `out`, no store.
@@ -255,7 +264,7 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
 pub fn load(files: &[PathBuf], store_dir: &Path) -> Result<Summary> {
     let started = Instant::now();
     let store = store::open(store_dir)?;
-    let mut bulk = (store::len(&store)? == 0).then(|| store::BulkLoad::new(&store));
+    let mut bulk = (store::len(&store)? == 0).then(|| store::BulkLoad::new(&store, false));
     let mut summary = Summary::default();
     for file in files {
         let reader = std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?;

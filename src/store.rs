@@ -6,9 +6,10 @@
 use crate::vocab::PREFIXES;
 use anyhow::{Context, Result};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{NamedNodeRef, Quad};
+use oxigraph::model::{NamedNodeRef, Quad, TripleRef};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -65,13 +66,17 @@ pub struct BulkLoad<'a> {
     /// Quads for the next batch: small at first, so a small build overlaps
     /// loading with extraction, then doubling, so a large one makes few files.
     batch: usize,
+    /// Every quad loaded, when the caller wants them back at commit (for
+    /// exports that then need not read the store).
+    kept: Option<Vec<Quad>>,
 }
 
 const FIRST_BATCH: usize = 50_000;
 const LARGEST_BATCH: usize = 400_000;
 
 impl<'a> BulkLoad<'a> {
-    pub fn new(store: &'a Store) -> Self {
+    /// `keep`: hold on to the quads loaded, for `commit` to give back.
+    pub fn new(store: &'a Store, keep: bool) -> Self {
         BulkLoad {
             store,
             loader: store.bulk_loader(),
@@ -80,7 +85,19 @@ impl<'a> BulkLoad<'a> {
             described: Default::default(),
             pending: Vec::new(),
             batch: FIRST_BATCH,
+            kept: keep.then(Vec::new),
         }
+    }
+
+    fn load_pending(&mut self) -> Result<()> {
+        match &mut self.kept {
+            Some(kept) => {
+                self.loader.load_quads(self.pending.iter().map(Quad::as_ref))?;
+                kept.append(&mut self.pending);
+            }
+            None => self.loader.load_quads(std::mem::take(&mut self.pending))?,
+        }
+        Ok(())
     }
 
     /// Loads documents' graphs: (graph name, quads).
@@ -98,44 +115,51 @@ impl<'a> BulkLoad<'a> {
             }
         }
         if self.pending.len() >= self.batch {
-            self.loader.load_quads(std::mem::take(&mut self.pending))?;
+            self.load_pending()?;
             self.batch = (self.batch * 2).min(LARGEST_BATCH);
         }
         Ok(())
     }
 
-    pub fn commit(mut self) -> Result<()> {
-        self.loader.load_quads(std::mem::take(&mut self.pending))?;
+    /// Commits; gives back the quads loaded when asked to keep them and
+    /// they are what was written (no document came twice), each quad of the
+    /// entities graph once.
+    pub fn commit(mut self) -> Result<Option<Vec<Quad>>> {
+        self.load_pending()?;
         self.loader.commit()?;
-        if !self.again.is_empty() {
-            replace_graphs(self.store, &self.again)?;
+        if self.again.is_empty() {
+            return Ok(self.kept);
         }
-        Ok(())
+        replace_graphs(self.store, &self.again)?;
+        Ok(None)
     }
 }
 
-/// Every quad of the store, sorted by graph, subject, predicate, object
-/// (as N-Quads terms).
-pub fn sorted_quads(store: &Store) -> Result<Vec<Quad>> {
-    let quads: Vec<Quad> = store.iter().collect::<Result<_, _>>()?;
-    let mut keyed: Vec<(String, Quad)> = quads
-        .into_iter()
+/// Quads sorted by graph, subject, predicate, object (as N-Quads terms).
+fn sorted_quads(quads: &[Quad]) -> Vec<&Quad> {
+    let mut keyed: Vec<(String, &Quad)> = quads
+        .iter()
         .map(|q| (format!("{} {} {} {}", q.graph_name, q.subject, q.predicate, q.object), q))
         .collect();
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(keyed.into_iter().map(|(_, q)| q).collect())
+    keyed.into_iter().map(|(_, q)| q).collect()
 }
 
-/// The triples of all graphs, each once, sorted by subject, predicate, object.
-fn sorted_triples(store: &Store) -> Result<Vec<oxigraph::model::Triple>> {
-    let mut keyed: Vec<(String, oxigraph::model::Triple)> = Vec::new();
-    for q in store.iter() {
-        let t = oxigraph::model::Triple::from(q?);
-        keyed.push((format!("{} {} {}", t.subject, t.predicate, t.object), t));
+/// The triples of all graphs, each once, sorted by subject, predicate,
+/// object (as N-Triples terms).
+fn sorted_triples(quads: &[Quad]) -> Vec<TripleRef<'_>> {
+    // All keys in one string, each a range of it: no allocation per triple.
+    let mut keys = String::with_capacity(quads.len() * 128);
+    let mut keyed: Vec<(usize, usize, TripleRef<'_>)> = Vec::with_capacity(quads.len());
+    for q in quads {
+        let start = keys.len();
+        let _ = write!(keys, "{} {} {}", q.subject, q.predicate, q.object);
+        keyed.push((start, keys.len(), TripleRef::new(&q.subject, &q.predicate, &q.object)));
     }
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    keyed.dedup_by(|a, b| a.0 == b.0);
-    Ok(keyed.into_iter().map(|(_, t)| t).collect())
+    let key = |k: &(usize, usize, TripleRef<'_>)| &keys[k.0..k.1];
+    keyed.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+    keyed.dedup_by(|a, b| key(a) == key(b));
+    keyed.into_iter().map(|(_, _, t)| t).collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -146,8 +170,19 @@ pub enum ExportFormat {
     Trig,
 }
 
+/// Every quad of the store, in the store's order.
+pub fn quads(store: &Store) -> Result<Vec<Quad>> {
+    Ok(store.iter().collect::<Result<_, _>>()?)
+}
+
 /// Writes the whole store: triple formats get the union of all graphs.
 pub fn export(store: &Store, format: ExportFormat, out: impl Write) -> Result<()> {
+    export_quads(&quads(store)?, format, out)
+}
+
+/// Writes a dataset (the store's quads, or a build's): sorted, triple
+/// formats with the union of all graphs, each triple once.
+pub fn export_quads(quads: &[Quad], format: ExportFormat, out: impl Write) -> Result<()> {
     let rdf = match format {
         ExportFormat::Turtle => RdfFormat::Turtle,
         ExportFormat::Ntriples => RdfFormat::NTriples,
@@ -162,11 +197,11 @@ pub fn export(store: &Store, format: ExportFormat, out: impl Write) -> Result<()
     }
     let mut w = ser.for_writer(out);
     if rdf.supports_datasets() {
-        for q in &sorted_quads(store)? {
+        for q in sorted_quads(quads) {
             w.serialize_quad(q)?;
         }
     } else {
-        for t in &sorted_triples(store)? {
+        for t in sorted_triples(quads) {
             w.serialize_triple(t)?;
         }
     }
