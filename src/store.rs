@@ -66,8 +66,8 @@ pub struct BulkLoad<'a> {
     /// Quads for the next batch: small at first, so a small build overlaps
     /// loading with extraction, then doubling, so a large one makes few files.
     batch: usize,
-    /// Every quad loaded, when the caller wants them back at commit (for
-    /// exports that then need not read the store).
+    /// Every quad loaded, when the caller wants them back (for exports
+    /// that then need not read the store).
     kept: Option<Vec<Quad>>,
 }
 
@@ -75,7 +75,7 @@ const FIRST_BATCH: usize = 50_000;
 const LARGEST_BATCH: usize = 400_000;
 
 impl<'a> BulkLoad<'a> {
-    /// `keep`: hold on to the quads loaded, for `commit` to give back.
+    /// `keep`: hold on to the quads loaded, for `finish` to give back.
     pub fn new(store: &'a Store, keep: bool) -> Self {
         BulkLoad {
             store,
@@ -121,17 +121,22 @@ impl<'a> BulkLoad<'a> {
         Ok(())
     }
 
-    /// Commits; gives back the quads loaded when asked to keep them and
-    /// they are what was written (no document came twice), each quad of the
-    /// entities graph once.
-    pub fn commit(mut self) -> Result<Option<Vec<Quad>>> {
+    /// After the last `load`: every quad loaded, when asked to keep them
+    /// and they are what the commit will write (no document came twice),
+    /// each quad of the entities graph once. The store is not written yet.
+    pub fn finish(&mut self) -> Result<Option<Vec<Quad>>> {
+        self.load_pending()?;
+        let kept = self.kept.take();
+        Ok(kept.filter(|_| self.again.is_empty()))
+    }
+
+    pub fn commit(mut self) -> Result<()> {
         self.load_pending()?;
         self.loader.commit()?;
-        if self.again.is_empty() {
-            return Ok(self.kept);
+        if !self.again.is_empty() {
+            replace_graphs(self.store, &self.again)?;
         }
-        replace_graphs(self.store, &self.again)?;
-        Ok(None)
+        Ok(())
     }
 }
 
