@@ -6,10 +6,9 @@
 use crate::vocab::PREFIXES;
 use anyhow::{Context, Result};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{NamedNodeRef, Quad, TripleRef};
+use oxigraph::model::{NamedNodeRef, Quad, TermRef, TripleRef};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
-use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -153,18 +152,81 @@ fn sorted_quads(quads: &[Quad]) -> Vec<&Quad> {
 /// The triples of all graphs, each once, sorted by subject, predicate,
 /// object (as N-Triples terms).
 fn sorted_triples(quads: &[Quad]) -> Vec<TripleRef<'_>> {
-    // All keys in one string, each a range of it: no allocation per triple.
-    let mut keys = String::with_capacity(quads.len() * 128);
-    let mut keyed: Vec<(usize, usize, TripleRef<'_>)> = Vec::with_capacity(quads.len());
-    for q in quads {
-        let start = keys.len();
-        let _ = write!(keys, "{} {} {}", q.subject, q.predicate, q.object);
-        keyed.push((start, keys.len(), TripleRef::new(&q.subject, &q.predicate, &q.object)));
+    let mut triples: Vec<TripleRef<'_>> = quads.iter().map(|q| TripleRef::new(&q.subject, &q.predicate, &q.object)).collect();
+    let cmp = |a: &TripleRef<'_>, b: &TripleRef<'_>| {
+        cmp_nt(a.subject.into(), b.subject.into())
+            .then_with(|| cmp_nt(a.predicate.into(), b.predicate.into()))
+            .then_with(|| cmp_nt(a.object, b.object))
+    };
+    triples.sort_unstable_by(cmp);
+    triples.dedup_by(|a, b| cmp(a, b).is_eq());
+    triples
+}
+
+/// Orders terms as their N-Triples forms, also when each is followed by a
+/// space (no form is a prefix of another followed by a space), so triples
+/// compare term by term as their lines would. Without building the forms
+/// but for literals that need escaping and other rare terms.
+fn cmp_nt(a: TermRef<'_>, b: TermRef<'_>) -> std::cmp::Ordering {
+    if let (TermRef::NamedNode(a), TermRef::NamedNode(b)) = (a, b) {
+        // `<a>` against `<b>`: the IRIs, each ended by `>` (which no IRI holds).
+        let (a, b) = (a.as_str().as_bytes(), b.as_str().as_bytes());
+        let n = a.len().min(b.len());
+        return a[..n]
+            .cmp(&b[..n])
+            .then_with(|| a.get(n).unwrap_or(&b'>').cmp(b.get(n).unwrap_or(&b'>')))
+            .then_with(|| a.len().cmp(&b.len()));
     }
-    let key = |k: &(usize, usize, TripleRef<'_>)| &keys[k.0..k.1];
-    keyed.sort_unstable_by(|a, b| key(a).cmp(key(b)));
-    keyed.dedup_by(|a, b| key(a) == key(b));
-    keyed.into_iter().map(|(_, _, t)| t).collect()
+    match (nt_parts(a), nt_parts(b)) {
+        (Some(a), Some(b)) => cmp_concat(&a, &b),
+        _ => a.to_string().cmp(&b.to_string()),
+    }
+}
+
+/// The N-Triples form of an IRI or of a literal without language tag and
+/// without a character to escape, as the pieces it is made of.
+fn nt_parts(t: TermRef<'_>) -> Option<[&[u8]; 5]> {
+    match t {
+        TermRef::NamedNode(n) => Some([b"<", n.as_str().as_bytes(), b">", b"", b""]),
+        TermRef::Literal(l) if l.language().is_none() && !l.value().bytes().any(|b| matches!(b, 0..=0x1F | b'"' | b'\\' | 0x7F | 0xEF)) => {
+            let value = l.value().as_bytes();
+            if l.datatype() == oxigraph::model::vocab::xsd::STRING {
+                Some([b"\"", value, b"\"", b"", b""])
+            } else {
+                Some([b"\"", value, b"\"^^<", l.datatype().as_str().as_bytes(), b">"])
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Compares the concatenations of two lists of byte strings.
+fn cmp_concat(a: &[&[u8]], b: &[&[u8]]) -> std::cmp::Ordering {
+    let (mut a, mut b) = (
+        a.iter().copied().filter(|p| !p.is_empty()),
+        b.iter().copied().filter(|p| !p.is_empty()),
+    );
+    let (mut x, mut y) = (a.next().unwrap_or_default(), b.next().unwrap_or_default());
+    loop {
+        match (x.is_empty(), y.is_empty()) {
+            (true, true) => return std::cmp::Ordering::Equal,
+            (true, false) => return std::cmp::Ordering::Less,
+            (false, true) => return std::cmp::Ordering::Greater,
+            (false, false) => {}
+        }
+        let n = x.len().min(y.len());
+        match x[..n].cmp(&y[..n]) {
+            std::cmp::Ordering::Equal => {}
+            o => return o,
+        }
+        (x, y) = (&x[n..], &y[n..]);
+        if x.is_empty() {
+            x = a.next().unwrap_or_default();
+        }
+        if y.is_empty() {
+            y = b.next().unwrap_or_default();
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
