@@ -308,3 +308,36 @@ pub fn contains_graph(store: &Store, name: &str) -> Result<bool> {
 pub fn len(store: &Store) -> Result<usize> {
     Ok(store.len()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{Literal, NamedNode, Term};
+
+    /// Terms sort as their N-Triples forms: IRIs one the prefix of another,
+    /// literals before IRIs, typed after plain, escapes.
+    #[test]
+    fn terms_compare_as_their_n_triples_forms() {
+        let terms: Vec<Term> = vec![
+            NamedNode::new_unchecked("http://a.example/x").into(),
+            NamedNode::new_unchecked("http://a.example/x#1").into(),
+            NamedNode::new_unchecked("http://a.example/x-1").into(),
+            NamedNode::new_unchecked("http://a.example/").into(),
+            Literal::new_simple_literal("12").into(),
+            Literal::from(12).into(),
+            Literal::from(1).into(),
+            Literal::new_simple_literal("1").into(),
+            Literal::new_simple_literal("say \"hi\"").into(),
+            Literal::new_simple_literal("say").into(),
+            Literal::new_simple_literal("line\nnext").into(),
+            Literal::new_simple_literal("line").into(),
+            Literal::new_language_tagged_literal_unchecked("x", "en").into(),
+            Literal::new_simple_literal("x").into(),
+        ];
+        for a in &terms {
+            for b in &terms {
+                assert_eq!(cmp_nt(a.as_ref(), b.as_ref()), a.to_string().cmp(&b.to_string()), "{a} {b}");
+            }
+        }
+    }
+}
