@@ -88,13 +88,25 @@ impl<'a> BulkLoad<'a> {
         }
     }
 
-    fn load_pending(&mut self) -> Result<()> {
+    /// Gives the pending quads to the loader in `parts` batches (each is
+    /// sorted into files on a thread of its own).
+    fn load_pending(&mut self, parts: usize) -> Result<()> {
+        let size = self.pending.len().div_ceil(parts.max(1)).max(1);
         match &mut self.kept {
             Some(kept) => {
-                self.loader.load_quads(self.pending.iter().map(Quad::as_ref))?;
+                for part in self.pending.chunks(size) {
+                    self.loader.load_quads(part.iter().map(Quad::as_ref))?;
+                }
                 kept.append(&mut self.pending);
             }
-            None => self.loader.load_quads(std::mem::take(&mut self.pending))?,
+            None => {
+                let mut rest = std::mem::take(&mut self.pending);
+                while rest.len() > size {
+                    let part = rest.split_off(rest.len() - size);
+                    self.loader.load_quads(part)?;
+                }
+                self.loader.load_quads(rest)?;
+            }
         }
         Ok(())
     }
@@ -114,23 +126,33 @@ impl<'a> BulkLoad<'a> {
             }
         }
         if self.pending.len() >= self.batch {
-            self.load_pending()?;
+            self.load_pending(1)?;
             self.batch = (self.batch * 2).min(LARGEST_BATCH);
         }
         Ok(())
+    }
+
+    /// The last batch, split among the cores: nothing is left to overlap
+    /// it with, and one thread would sort it all while the others wait.
+    fn load_last(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        self.load_pending(cores)
     }
 
     /// After the last `load`: every quad loaded, when asked to keep them
     /// and they are what the commit will write (no document came twice),
     /// each quad of the entities graph once. The store is not written yet.
     pub fn finish(&mut self) -> Result<Option<Vec<Quad>>> {
-        self.load_pending()?;
+        self.load_last()?;
         let kept = self.kept.take();
         Ok(kept.filter(|_| self.again.is_empty()))
     }
 
     pub fn commit(mut self) -> Result<()> {
-        self.load_pending()?;
+        self.load_last()?;
         self.loader.commit()?;
         if !self.again.is_empty() {
             replace_graphs(self.store, &self.again)?;
