@@ -11,6 +11,7 @@ use crate::store::{self, ExportFormat, QuerySyntaxError};
 use crate::views::dot::{self, View};
 use crate::views::stats;
 use anyhow::{Context, Result};
+use oxigraph::model::Quad;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -54,9 +55,17 @@ pub fn run(cli: Cli) -> Result<i32> {
                 (false, None, true) => Some(PathBuf::from("output")),
                 (false, None, false) => None,
             };
-            let summary = pipeline::build(&inputs, &pack, &store_dir, jobs, Progress { quiet })?;
-            if let Some(dir) = export_dir {
-                write_exports(&store_dir, &dir)?;
+            let render: &pipeline::Render<Exports> = &render_exports;
+            let (summary, exports) = pipeline::build(
+                &inputs,
+                &pack,
+                &store_dir,
+                jobs,
+                Progress { quiet },
+                export_dir.is_some().then_some(render),
+            )?;
+            if let (Some(dir), Some(files)) = (export_dir, exports) {
+                write_exports(&dir, files)?;
             }
             if !quiet {
                 eprintln!("gleaner: {}", summary.line("built"));
@@ -229,20 +238,38 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 /// The files a build leaves in the export folder: graph.ttl, graph.dot (the
 /// entities that have relations; `gleaner dot` draws them all), stats.txt
-/// and stats.json.
-fn write_exports(store_dir: &Path, dir: &Path) -> Result<()> {
+/// and stats.json, as (file name, bytes).
+type Exports = Vec<(&'static str, Vec<u8>)>;
+
+/// The export files of the store's quads: the Turtle on one thread, the
+/// graph and its views on another.
+fn render_exports(quads: &[Quad]) -> Result<Exports> {
+    std::thread::scope(|scope| {
+        let turtle = scope.spawn(|| -> Result<Vec<u8>> {
+            let mut ttl = Vec::new();
+            store::export_quads(quads, ExportFormat::Turtle, &mut ttl)?;
+            Ok(ttl)
+        });
+        let kg = KnowledgeGraph::from_quads(quads.iter().map(Quad::as_ref));
+        let dot = dot::render(&kg, &export_view()).map_err(UsageError)?;
+        let s = stats::compute(&kg, 10);
+        let txt = stats::render(&s);
+        let json = serde_json::to_string_pretty(&s)? + "\n";
+        let ttl = turtle.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+        Ok(vec![
+            ("graph.ttl", ttl),
+            ("graph.dot", dot.into_bytes()),
+            ("stats.txt", txt.into_bytes()),
+            ("stats.json", json.into_bytes()),
+        ])
+    })
+}
+
+fn write_exports(dir: &Path, files: Exports) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let st = store::open(store_dir)?;
-    let path = dir.join("graph.ttl");
-    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| format!("{}: cannot create", path.display()))?);
-    store::export(&st, ExportFormat::Turtle, &mut f)?;
-    f.flush()?;
-    let kg = KnowledgeGraph::from_store(&st)?;
-    let dot = dot::render(&kg, &export_view()).map_err(UsageError)?;
-    write_out(Some(&dir.join("graph.dot")), dot.as_bytes())?;
-    let s = stats::compute(&kg, 10);
-    write_out(Some(&dir.join("stats.txt")), stats::render(&s).as_bytes())?;
-    write_out(Some(&dir.join("stats.json")), (serde_json::to_string_pretty(&s)? + "\n").as_bytes())?;
+    for (name, bytes) in files {
+        write_out(Some(&dir.join(name)), &bytes)?;
+    }
     Ok(())
 }
 

@@ -2,7 +2,8 @@
 //! extract facts and make their quads (in parallel, in batches, input order
 //! kept) → store (bulk loader into an empty store, else one transaction per
 //! batch). Also the streaming `extract` and the `load` of N-Quads files.
-//! Exports after a build are the commands' business.
+//! A build's exports are rendered by the commands; when the build filled
+//! an empty store, from the quads it loaded, while the store commits.
 
 use crate::model::DocFacts;
 use crate::rules::RulePack;
@@ -11,6 +12,7 @@ use crate::{extract, rdf, store};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::Quad;
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -183,17 +185,32 @@ fn report(bar: &ProgressBar, summary: &mut Summary, e: SourceError) {
     summary.failures.push(msg);
 }
 
+/// Renders exports from the quads of a store.
+pub type Render<T> = dyn Fn(&[Quad]) -> Result<T> + Sync;
+
 /// `gleaner build`: documents into the store. Documents the store does not
 /// hold yet go through oxigraph's bulk loader, committed once at the end
 /// (an interrupted build leaves none of them); a document the store already
 /// holds is replaced in one transaction with the others of its batch.
-pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option<usize>, progress: Progress) -> Result<Summary> {
+///
+/// `exports` renders the store's quads once it holds them all. When the
+/// store was empty, it gets the quads the build gave the loader and runs
+/// while the store commits; otherwise it gets them from the store after.
+/// Its result is given back only if the commit succeeded.
+pub fn build<T: Send>(
+    inputs: &[PathBuf],
+    pack: &RulePack,
+    store_dir: &Path,
+    jobs: Option<usize>,
+    progress: Progress,
+    exports: Option<&Render<T>>,
+) -> Result<(Summary, Option<T>)> {
     let started = Instant::now();
     let store = store::open(store_dir)?;
     let mut summary = Summary::default();
     let quads = |f: &DocFacts| rdf::document_quads(f);
     let empty = store::len(&store)? == 0;
-    let mut loader = store::BulkLoad::new(&store);
+    let mut loader = store::BulkLoad::new(&store, exports.is_some() && empty);
     run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
         let mut fresh = Vec::with_capacity(batch.len());
         let mut replace = Vec::new();
@@ -211,11 +228,24 @@ pub fn build(inputs: &[PathBuf], pack: &RulePack, store_dir: &Path, jobs: Option
         }
         loader.load(fresh)
     })?;
-    loader.commit()?;
-    store.flush()?;
+    let loaded = loader.finish()?;
+    let (committed, rendered) = std::thread::scope(|scope| {
+        let rendered = exports.zip(loaded.as_deref()).map(|(f, quads)| scope.spawn(move || f(quads)));
+        let committed = loader.commit().and_then(|()| Ok(store.flush()?));
+        (
+            committed,
+            rendered.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        )
+    });
+    committed?;
     // The summary's time covers opening the store and committing it too.
     summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    let rendered = match (exports, rendered) {
+        (_, Some(r)) => Some(r?),
+        (Some(f), None) => Some(f(&store::quads(&store)?)?),
+        (None, None) => None,
+    };
+    Ok((summary, rendered))
 }
 
 /// `gleaner extract`: the N-Quads of each document to `out`, no store.
@@ -255,7 +285,7 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
 pub fn load(files: &[PathBuf], store_dir: &Path) -> Result<Summary> {
     let started = Instant::now();
     let store = store::open(store_dir)?;
-    let mut bulk = (store::len(&store)? == 0).then(|| store::BulkLoad::new(&store));
+    let mut bulk = (store::len(&store)? == 0).then(|| store::BulkLoad::new(&store, false));
     let mut summary = Summary::default();
     for file in files {
         let reader = std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?;

@@ -226,6 +226,34 @@ fn stats_table_and_json() {
     assert_eq!(json["per_document"][0]["id"], "belarus-2020-08-16");
 }
 
+/// A build into an empty store writes its exports from the quads it
+/// loaded, `gleaner export`/`dot`/`stats` read the store: same bytes.
+#[test]
+fn build_exports_equal_the_stores() {
+    let dir = TempDir::new().unwrap();
+    let jsonl = dir.path().join("two.jsonl");
+    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
+    let lines = [
+        serde_json::json!({"id": "a", "title": "First", "text": text}),
+        serde_json::json!({"id": "b", "text": "President Alexander Lukashenko spoke in Minsk on Monday. Lukashenko said he would not resign."}),
+    ];
+    std::fs::write(&jsonl, lines.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    let export = dir.path().join("out");
+    gleaner()
+        .args(["build", "--quiet"])
+        .arg(&jsonl)
+        .args(store_arg(&dir))
+        .arg("--export")
+        .arg(&export)
+        .assert()
+        .success();
+    let read = |f: &str| std::fs::read_to_string(export.join(f)).unwrap();
+    assert_eq!(read("graph.ttl"), run_ok(&["export", "--format", "turtle"], &dir));
+    assert_eq!(read("graph.dot"), run_ok(&["dot", "--min-degree", "1"], &dir));
+    assert_eq!(read("stats.txt"), run_ok(&["stats"], &dir));
+    assert_eq!(read("stats.json"), run_ok(&["stats", "--json"], &dir));
+}
+
 #[test]
 fn building_twice_replaces_the_document() {
     let dir = build(&[EXAMPLE]);
