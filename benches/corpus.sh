@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end timings on the benchmark corpus at 1x, 4x and 16x its size
 # (copies get new ids). Reports MB/s, documents/s, quads/s and peak memory
-# (GNU time) for `gleaner extract` (to /dev/null) and `gleaner build` (into
-# a fresh on-disk store, with its default exports: none when --store is
-# given). Usage: benches/corpus.sh [CORPUS.jsonl]   (default ../shared/corpus/news.jsonl)
+# (GNU time) for `gleaner extract` (to /dev/null), `gleaner build --store`
+# (into a fresh on-disk store, no exports) and `gleaner build` run in an
+# empty directory (store under output/ plus every default export: Turtle,
+# DOT, statistics). Usage: benches/corpus.sh [CORPUS.jsonl]   (default ../shared/corpus/news.jsonl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus="${1:-../shared/corpus/news.jsonl}"
@@ -13,7 +14,7 @@ if [ ! -x /usr/bin/time ]; then
   $sudo apt-get update -qq && $sudo apt-get install -y -qq time >/dev/null
 fi
 cargo build --release --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/gleaner"
+bin="$(realpath "${CARGO_TARGET_DIR:-target}/release/gleaner")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -31,26 +32,27 @@ for k in (1, 4, 16):
 PY
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-printf "%-8s %-8s %8s %10s %9s %9s %11s %9s\n" step size docs MB seconds MB/s quads/s peakMiB
+printf "%-9s %-8s %8s %10s %9s %9s %11s %9s\n" step size docs MB seconds MB/s quads/s peakMiB
 for k in 1 4 16; do
   in="$work/x$k.jsonl"
   mb=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1], encoding='utf-8'))/1e6)" "$in")
   docs=$(wc -l < "$in")
-  for step in extract build; do
-    rm -rf "$work/store"
-    if [ "$step" = extract ]; then
-      cmd=("$bin" extract "$in")
-    else
-      cmd=("$bin" build "$in" --store "$work/store")
-    fi
+  for step in extract build build+exp; do
+    rm -rf "$work/store" "$work/run"
+    mkdir -p "$work/run"
+    case "$step" in
+      extract) cmd=("$bin" extract "$in") ;;
+      build) cmd=("$bin" build "$in" --store "$work/store") ;;
+      *) cmd=("$bin" build "$in") ;;
+    esac
     start=$(date +%s.%N)
-    /usr/bin/time -v -o "$work/time.txt" "${cmd[@]}" > /dev/null 2> "$work/err.txt"
+    (cd "$work/run" && /usr/bin/time -v -o "$work/time.txt" "${cmd[@]}" > /dev/null 2> "$work/err.txt")
     end=$(date +%s.%N)
     secs=$(python3 -c "print(f'{$end - $start:.3f}')")
     quads=$(grep -o '[0-9]* quads' "$work/err.txt" | head -1 | cut -d' ' -f1)
     peak=$(awk '/Maximum resident/ {printf "%.0f", $6/1024}' "$work/time.txt")
     python3 -c "
 mb, secs, docs, quads = $mb, $secs, $docs, ${quads:-0}
-print(f'{\"$step\":<8} {\"${k}x\":<8} {docs:>8} {mb:>10.1f} {secs:>9.3f} {mb/secs:>9.1f} {quads/secs:>11.0f} {$peak:>9}')"
+print(f'{\"$step\":<9} {\"${k}x\":<8} {docs:>8} {mb:>10.1f} {secs:>9.3f} {mb/secs:>9.1f} {quads/secs:>11.0f} {$peak:>9}')"
   done
 done
