@@ -50,8 +50,39 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         }
     }
     found.sort_by_key(|(r, _, _)| (r.start, std::cmp::Reverse(r.end)));
+    // Continents and regions by their first token ("GM Europe", "Diageo
+    // North America": an organisation's unit for a region).
+    let region_at: HashMap<usize, usize> = found
+        .iter()
+        .filter(|(_, entry, role)| {
+            *role == NameRole::Name && matches!(d.pack.entries[*entry].kind.as_deref(), Some("continent" | "region"))
+        })
+        .map(|(r, _, _)| (r.start, r.end))
+        .collect();
     for (r, entry, role) in found {
         if r.clone().any(|t| covered[t]) || !same_sentence(d, &r) {
+            continue;
+        }
+        if let Some(&end) = region_at.get(&r.end).filter(|_| {
+            d.pack.entries[entry].etype == EntityType::Organization
+                && matches!(role, NameRole::Name | NameRole::Alias)
+                && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1
+                && d.sentence_of[r.end] == d.sentence_of[r.start]
+        }) {
+            let tokens = r.start..end;
+            for t in tokens.clone() {
+                covered[t] = true;
+            }
+            let label = name_text(d, &tokens);
+            let e = find_or_new(d, EntityType::Organization, &label, None);
+            d.entities[e].names.insert(label);
+            d.mentions.push(Mention {
+                etype: EntityType::Organization,
+                tokens,
+                entity: e,
+                demonym: false,
+                pronoun: false,
+            });
             continue;
         }
         // A curated name glued to more capitalised words is part of a longer name
