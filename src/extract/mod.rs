@@ -1170,4 +1170,35 @@ mod stage_tests {
             Some("organization/home-office")
         );
     }
+
+    #[test]
+    fn organisations_from_holdings_bases_and_units() {
+        let f = facts("Shares in Exel rose. Bracknell-based Exel said sales grew, and GM Europe president Carl-Peter Forster agreed.");
+        assert!(labels(&f, EntityType::Organization).contains(&"Exel"));
+        assert!(has_relation(&f, "Exel", "locatedIn", "Bracknell"));
+        assert!(has_relation(&f, "Carl-Peter Forster", "leaderOf", "GM Europe"));
+        let f = facts("Chen Jiulin, chief executive of China Aviation Oil, was arrested.");
+        assert!(has_relation(&f, "Chen Jiulin", "leaderOf", "China Aviation Oil"));
+    }
+
+    #[test]
+    fn persons_after_attribution_verbs_and_given_names() {
+        let f = facts("Prices fell, said Kazuhiro Takahashi of Daiwa Securities. Mike German, leader of the Liberal Democrats, agreed.");
+        let persons = labels(&f, EntityType::Person);
+        assert!(
+            persons.contains(&"Kazuhiro Takahashi") && persons.contains(&"Mike German"),
+            "{persons:?}"
+        );
+        assert!(has_relation(&f, "Kazuhiro Takahashi", "affiliatedWith", "Daiwa Securities"));
+    }
+
+    #[test]
+    fn descriptions_of_what_was_named_before() {
+        // "Committee chairman X" leads the committee named last; "The
+        // Russian oil firm said" is the organisation named last.
+        let f = facts("The Home Affairs Committee met. Committee chairman John Denham said it was bad.");
+        assert!(has_relation(&f, "John Denham", "leaderOf", "Home Affairs Committee"));
+        let f = facts("Shares in Sibtek fell. The Russian oil firm said it would appeal.");
+        assert!(has_relation(&f, "Sibtek", "locatedIn", "Russia"));
+    }
 }
