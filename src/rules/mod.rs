@@ -444,6 +444,12 @@ impl RulePack {
         self.classes_of(sym) & self.list_mask[list as usize] != 0
     }
 
+    /// Is a symbol in any of `lists`? One test of their joint mask.
+    pub fn in_any_list(&self, sym: Sym, lists: &[List]) -> bool {
+        let mask = lists.iter().fold(0, |m, &l| m | self.list_mask[l as usize]);
+        self.classes_of(sym) & mask != 0
+    }
+
     /// The curated entry an entry is `in`, if the pack has it.
     pub fn within_of(&self, entry: usize) -> Option<usize> {
         self.entry_by_name.get(self.entries[entry].within.as_ref()?).copied()
