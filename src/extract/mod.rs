@@ -425,7 +425,8 @@ fn lower_tokens(d: &mut Doc<'_>) {
         cap.push(word && w.starts_with(char::is_uppercase));
         lower_word.push(w == "-" || (word && w.starts_with(char::is_lowercase)));
         if w.is_ascii() {
-            text.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            text.push_str(w);
+            text[start..].make_ascii_lowercase();
         } else {
             text.extend(w.chars().flat_map(char::to_lowercase));
         }
