@@ -77,22 +77,30 @@ enum Obj<'a> {
 /// Where a document's quads go: oxigraph quads for the store, or N-Quads
 /// bytes straight away for `gleaner extract` (no intermediate terms).
 trait Sink {
-    fn add(&mut self, graph: &str, s: &str, p: &str, o: Obj<'_>);
+    /// The graph of the quads added next.
+    fn graph(&mut self, graph: &str);
+    fn add(&mut self, s: &str, p: &str, o: Obj<'_>);
 }
 
-impl Sink for Vec<Quad> {
-    fn add(&mut self, graph: &str, s: &str, p: &str, o: Obj<'_>) {
+/// Oxigraph quads, and the graph they go to.
+struct Quads {
+    quads: Vec<Quad>,
+    graph: GraphName,
+}
+
+impl Sink for Quads {
+    fn graph(&mut self, graph: &str) {
+        self.graph = GraphName::NamedNode(nn(graph));
+    }
+
+    fn add(&mut self, s: &str, p: &str, o: Obj<'_>) {
         let o: Term = match o {
             Obj::Iri(i) => nn(i).into(),
             Obj::Str(v) => Literal::new_simple_literal(v).into(),
             Obj::Int(n) => Literal::from(n).into(),
         };
-        self.push(Quad::new(
-            NamedOrBlankNode::NamedNode(nn(s)),
-            nn(p),
-            o,
-            GraphName::NamedNode(nn(graph)),
-        ));
+        self.quads
+            .push(Quad::new(NamedOrBlankNode::NamedNode(nn(s)), nn(p), o, self.graph.clone()));
     }
 }
 
@@ -100,45 +108,70 @@ impl Sink for Vec<Quad> {
 struct NQuads<'o> {
     out: &'o mut Vec<u8>,
     count: usize,
+    /// What ends each line: ` <graph> .` and a newline.
+    tail: Vec<u8>,
+}
+
+impl<'o> NQuads<'o> {
+    fn new(out: &'o mut Vec<u8>) -> Self {
+        NQuads {
+            out,
+            count: 0,
+            tail: Vec::new(),
+        }
+    }
 }
 
 impl Sink for NQuads<'_> {
-    fn add(&mut self, graph: &str, s: &str, p: &str, o: Obj<'_>) {
+    fn graph(&mut self, graph: &str) {
+        self.tail.clear();
+        self.tail.extend_from_slice(b" <");
+        self.tail.extend_from_slice(graph.as_bytes());
+        self.tail.extend_from_slice(b"> .\n");
+    }
+
+    fn add(&mut self, s: &str, p: &str, o: Obj<'_>) {
+        const INTEGER: &[u8] = b"\"^^<http://www.w3.org/2001/XMLSchema#integer>";
         let out = &mut *self.out;
-        iri_bytes(s, out);
-        out.push(b' ');
-        iri_bytes(p, out);
-        out.push(b' ');
+        // Room for the line (a literal's escapes aside): one check for growth.
+        let object = match o {
+            Obj::Iri(i) => i.len() + 2,
+            Obj::Str(v) => v.len() + 2,
+            Obj::Int(_) => 21 + INTEGER.len(),
+        };
+        out.reserve(s.len() + p.len() + object + self.tail.len() + 6);
+        out.push(b'<');
+        out.extend_from_slice(s.as_bytes());
+        out.extend_from_slice(b"> <");
+        out.extend_from_slice(p.as_bytes());
+        out.extend_from_slice(b"> ");
         match o {
             Obj::Iri(i) => iri_bytes(i, out),
             Obj::Str(v) => string_bytes(v, out),
             Obj::Int(n) => {
                 out.push(b'"');
                 out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-                out.extend_from_slice(b"\"^^<http://www.w3.org/2001/XMLSchema#integer>");
+                out.extend_from_slice(INTEGER);
             }
         }
-        out.push(b' ');
-        iri_bytes(graph, out);
-        out.extend_from_slice(b" .\n");
+        out.extend_from_slice(&self.tail);
         self.count += 1;
     }
 }
 
-struct Writer<'g, S> {
-    graph: &'g str,
+struct Writer<S> {
     sink: S,
 }
 
-impl<S: Sink> Writer<'_, S> {
+impl<S: Sink> Writer<S> {
     fn iri(&mut self, s: &str, p: &str, o: &str) {
-        self.sink.add(self.graph, s, p, Obj::Iri(o));
+        self.sink.add(s, p, Obj::Iri(o));
     }
     fn lit(&mut self, s: &str, p: &str, o: &str) {
-        self.sink.add(self.graph, s, p, Obj::Str(o));
+        self.sink.add(s, p, Obj::Str(o));
     }
     fn int(&mut self, s: &str, p: &str, o: i64) {
-        self.sink.add(self.graph, s, p, Obj::Int(o));
+        self.sink.add(s, p, Obj::Int(o));
     }
 }
 
@@ -153,18 +186,20 @@ fn type_iri(t: EntityType) -> &'static str {
 
 /// All quads of one document, in a deterministic order.
 pub fn document_quads(f: &DocFacts) -> Vec<Quad> {
-    emit(f, Vec::new())
+    let graph = GraphName::DefaultGraph;
+    emit(f, Quads { quads: Vec::new(), graph }).quads
 }
 
 /// The same quads as `document_quads`, appended to `out` as N-Quads;
 /// returns how many.
 pub fn document_nquads(f: &DocFacts, out: &mut Vec<u8>) -> usize {
-    emit(f, NQuads { out, count: 0 }).count
+    emit(f, NQuads::new(out)).count
 }
 
 fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
     let g = doc_iri(&f.doc.id);
-    let mut w = Writer { graph: &g, sink };
+    let mut w = Writer { sink };
+    w.sink.graph(&g);
     let chars = Chars::new(&f.doc.text);
 
     w.iri(&g, RDF_TYPE, SCHEMA_ARTICLE);
@@ -185,7 +220,7 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
         w.iri(&g, GL_MAIN_COUNTRY, &entity_iri(c));
     }
 
-    w.graph = ENTITIES_GRAPH;
+    w.sink.graph(ENTITIES_GRAPH);
     for e in &f.entities {
         let iri = entity_iri(&e.key);
         w.iri(&iri, RDF_TYPE, type_iri(e.etype));
@@ -197,7 +232,7 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
             w.lit(&iri, GL_KIND, k);
         }
     }
-    w.graph = &g;
+    w.sink.graph(&g);
     for e in &f.entities {
         let iri = entity_iri(&e.key);
         w.iri(&g, GL_MENTIONS, &iri);
@@ -210,7 +245,7 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
     }
 
     let mut sentences = std::collections::BTreeSet::new();
-    let mut evidence = |w: &mut Writer<'_, S>, node: &str, ev: &Evidence| {
+    let mut evidence = |w: &mut Writer<S>, node: &str, ev: &Evidence| {
         w.lit(node, GL_RULE, &ev.rule);
         w.int(node, GL_START, chars.at(ev.span.start));
         w.int(node, GL_END, chars.at(ev.span.end));
@@ -243,13 +278,13 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
             AttributeValue::Title(t) => (GL_TITLE, Obj::Str(t)),
             AttributeValue::Age(n) => (GL_AGE, Obj::Int(i64::from(*n))),
         };
-        w.sink.add(w.graph, &s, p, value);
+        w.sink.add(&s, p, value);
         let node = numbered_node(&g, "attribute", i);
         w.iri(&node, RDF_TYPE, GL_ATTRIBUTE_FACT);
         w.iri(&node, RDF_TYPE, RDF_STATEMENT);
         w.iri(&node, RDF_SUBJECT, &s);
         w.iri(&node, RDF_PREDICATE, p);
-        w.sink.add(w.graph, &node, RDF_OBJECT, value);
+        w.sink.add(&node, RDF_OBJECT, value);
         evidence(&mut w, &node, &a.evidence);
     }
     for q in &f.quotes {
@@ -337,14 +372,20 @@ mod tests {
             (GL_AGE, Obj::Int(65)),
             (RDF_TYPE, Obj::Iri(SCHEMA_PERSON)),
         ];
-        let (mut ours, mut quads) = (Vec::new(), Vec::<Quad>::new());
-        let mut writer = NQuads { out: &mut ours, count: 0 };
+        let mut ours = Vec::new();
+        let mut quads = Quads {
+            quads: Vec::new(),
+            graph: GraphName::DefaultGraph,
+        };
+        let mut writer = NQuads::new(&mut ours);
+        writer.graph(g);
+        quads.graph(g);
         for (p, o) in objects {
-            writer.add(g, s, p, o);
-            quads.add(g, s, p, o);
+            writer.add(s, p, o);
+            quads.add(s, p, o);
         }
         let mut theirs = oxigraph::io::RdfSerializer::from_format(oxigraph::io::RdfFormat::NQuads).for_writer(Vec::new());
-        for q in &quads {
+        for q in &quads.quads {
             theirs.serialize_quad(q).unwrap();
         }
         assert_eq!(

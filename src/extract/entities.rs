@@ -34,19 +34,16 @@ pub(super) fn detect(d: &mut Doc<'_>) {
     let end_at = |b: usize| tokens.binary_search_by_key(&b, |t| t.end).ok();
     let mut covered = vec![false; n];
 
-    // Curated names, case-sensitive, on token boundaries.
+    // Curated names, case-sensitive, then group nouns, any case, on token
+    // boundaries.
+    let matches = d.pack.gazetteer.find(d.text);
     let mut found: Vec<(Range<usize>, usize, NameRole)> = Vec::new();
-    for m in d.pack.names.find_iter(d.text) {
-        if let (Some(a), Some(b)) = (start_at(m.start()), end_at(m.end())) {
-            let (entry, role) = d.pack.name_targets[m.pattern().as_usize()];
-            found.push((a..b + 1, entry, role));
-        }
-    }
-    // Group nouns, any case.
-    for m in d.pack.groups.find_iter(d.text) {
-        if let (Some(a), Some(b)) = (start_at(m.start()), end_at(m.end())) {
-            let (entry, role) = d.pack.group_targets[m.pattern().as_usize()];
-            found.push((a..b + 1, entry, role));
+    for (list, targets) in [(&matches.names, &d.pack.name_targets), (&matches.groups, &d.pack.group_targets)] {
+        for m in list {
+            if let (Some(a), Some(b)) = (start_at(m.start()), end_at(m.end())) {
+                let (entry, role) = targets[m.pattern().as_usize()];
+                found.push((a..b + 1, entry, role));
+            }
         }
     }
     found.sort_by_key(|(r, _, _)| (r.start, std::cmp::Reverse(r.end)));

@@ -86,6 +86,9 @@ pub(crate) struct Doc<'a> {
     pub syms: Vec<crate::rules::pattern::Sym>,
     /// Is each token a word starting with a capital letter?
     pub cap: Vec<bool>,
+    /// Is each token a word starting with a lower-case letter, or a hyphen
+    /// (the pattern matcher's `lower`)?
+    pub lower_word: Vec<bool>,
     /// The distinct symbols of each sentence, sorted, one after the other.
     pub words: Vec<crate::rules::pattern::Sym>,
     /// Each sentence's range in `words` and the lexicon lists its tokens are in.
@@ -233,11 +236,10 @@ impl<'a> Doc<'a> {
                 // "Ms King" is one item: patterns see the person.
                 i += 1;
             } else {
-                let word = self.tok(i);
                 items.push(Item::Token {
                     sym: self.syms[i],
                     number: self.an.tokens[i].kind == TokenKind::Number,
-                    lower: word == "-" || (self.an.tokens[i].kind == TokenKind::Word && word.starts_with(char::is_lowercase)),
+                    lower: self.lower_word[i],
                 });
                 spans.push(i..i + 1);
                 i += 1;
@@ -279,9 +281,8 @@ impl<'a> Doc<'a> {
 
     /// Is token `i` an honorific (Mr, Ms, Sir, Dr)?
     pub fn is_honorific(&self, i: usize) -> bool {
-        [List::Honorifics, List::HonorificsMale, List::HonorificsFemale]
-            .into_iter()
-            .any(|l| self.in_list(i, l))
+        self.pack
+            .in_any_list(self.syms[i], &[List::Honorifics, List::HonorificsMale, List::HonorificsFemale])
     }
 
     fn honorific_before_person(&self, i: usize) -> bool {
@@ -372,6 +373,7 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         lower_end: Vec::new(),
         syms: Vec::new(),
         cap: Vec::new(),
+        lower_word: Vec::new(),
         words: Vec::new(),
         sentence_words: Vec::new(),
         mention_start: Vec::new(),
@@ -407,19 +409,24 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
 }
 
 /// The lower-case text and the symbol of every token, in one buffer
-/// (no allocation per token), and which tokens are capitalised words.
+/// (no allocation per token), and which tokens are capitalised or
+/// lower-case words.
 fn lower_tokens(d: &mut Doc<'_>) {
     let n = d.an.tokens.len();
     let mut text = String::with_capacity(d.text.len());
     let mut ends = Vec::with_capacity(n);
     let mut syms = Vec::with_capacity(n);
     let mut cap = Vec::with_capacity(n);
+    let mut lower_word = Vec::with_capacity(n);
     for i in 0..n {
         let start = text.len();
         let w = d.tok(i);
-        cap.push(d.an.tokens[i].kind == TokenKind::Word && w.starts_with(char::is_uppercase));
+        let word = d.an.tokens[i].kind == TokenKind::Word;
+        cap.push(word && w.starts_with(char::is_uppercase));
+        lower_word.push(w == "-" || (word && w.starts_with(char::is_lowercase)));
         if w.is_ascii() {
-            text.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            text.push_str(w);
+            text[start..].make_ascii_lowercase();
         } else {
             text.extend(w.chars().flat_map(char::to_lowercase));
         }
@@ -430,6 +437,7 @@ fn lower_tokens(d: &mut Doc<'_>) {
     d.lower_end = ends;
     d.syms = syms;
     d.cap = cap;
+    d.lower_word = lower_word;
     index_sentence_words(d);
 }
 

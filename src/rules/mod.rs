@@ -6,11 +6,12 @@
 //! Loading reports every error at once, each with file, line and column.
 
 pub mod builtin;
+pub mod gazetteer;
 pub mod pattern;
 
 use crate::model::EntityType;
 use crate::text::TextRules;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use gazetteer::Gazetteer;
 use pattern::{Lexicon, Pattern, Sym, Symbols, NONE};
 use regex::Regex;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -268,11 +269,11 @@ pub struct ReferenceRule {
 /// The compiled rule pack.
 pub struct RulePack {
     pub entries: Vec<Entry>,
-    /// Case-sensitive automaton over names, aliases, demonyms and peoples.
-    pub names: AhoCorasick,
+    /// Names, aliases, demonyms and peoples (case-sensitive), and group
+    /// names (common nouns, any case): the patterns of `name_targets` and
+    /// `group_targets`.
+    pub gazetteer: Gazetteer,
     pub name_targets: Vec<(usize, NameRole)>,
-    /// Case-insensitive automaton over group names (common nouns).
-    pub groups: AhoCorasick,
     pub group_targets: Vec<(usize, NameRole)>,
     pub given_names: HashSet<String>,
     pub titles: HashMap<String, Title>,
@@ -441,6 +442,12 @@ impl RulePack {
     /// Is the symbol in the list?
     pub fn in_list(&self, sym: Sym, list: List) -> bool {
         self.classes_of(sym) & self.list_mask[list as usize] != 0
+    }
+
+    /// Is a symbol in any of `lists`? One test of their joint mask.
+    pub fn in_any_list(&self, sym: Sym, lists: &[List]) -> bool {
+        let mask = lists.iter().fold(0, |m, &l| m | self.list_mask[l as usize]);
+        self.classes_of(sym) & mask != 0
     }
 
     /// The curated entry an entry is `in`, if the pack has it.
@@ -890,17 +897,7 @@ impl Builder {
                 }
             }
         }
-        let names = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .expect("gazetteer automaton");
-        // Few group names: a DFA is small and the fastest to scan with.
-        let groups = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .build(&lower)
-            .expect("group automaton");
+        let gazetteer = Gazetteer::new(&patterns, &lower);
         let mut words = vec![""; interner.map.len()];
         for (w, &sym) in &interner.map {
             words[sym as usize] = w.as_str();
@@ -909,9 +906,8 @@ impl Builder {
         let max_title_words = self.titles.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         Ok(RulePack {
             entries: self.entries,
-            names,
+            gazetteer,
             name_targets,
-            groups,
             group_targets,
             given_names: self.given_names,
             titles: self.titles,

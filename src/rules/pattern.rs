@@ -289,6 +289,11 @@ impl Pattern {
         // items; an optional one can be skipped, so any item may start.
         match &self.elems[0] {
             Elem::Slot(slot) => self.find_from(items, lex, |it| slot.accepts(it)),
+            // Most literals have one word: a comparison, not a search.
+            Elem::Lit(alts) if alts.len() == 1 => {
+                let word = alts[0];
+                self.find_from(items, lex, |it| it.word() == word)
+            }
             Elem::Lit(alts) => self.find_from(items, lex, |it| alts.contains(&it.word())),
             Elem::Opt(_) | Elem::Gap(_) | Elem::WordGap(_) => self.find_from(items, lex, |_| true),
             e => self.find_from(items, lex, |it| one(e, it, lex)),

@@ -1,0 +1,272 @@
+//! The gazetteer: curated names (case-sensitive) and group nouns (any ASCII
+//! case) found in a text, for each the leftmost-longest, non-overlapping
+//! matches an unanchored Aho-Corasick scan gives. One pass over the text
+//! serves both: filters of the patterns' first two and three bytes skip the
+//! positions where none starts, and an anchored search runs only where one
+//! could. It finds matches; which of them count (token boundaries,
+//! sentences) is for the extractor to decide.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, Match, MatchKind, StartKind};
+
+pub struct Gazetteer {
+    names: AhoCorasick,
+    groups: AhoCorasick,
+    /// Which automata have a pattern starting with two bytes (any byte
+    /// after a one-byte pattern; group nouns in both ASCII cases): bit 0
+    /// names, bit 1 group nouns.
+    pairs: Box<[u8; 1 << 16]>,
+    /// A Bloom filter of the patterns' first three bytes, likewise, two
+    /// bits per slot. Where a bit is clear no pattern of its automaton
+    /// starts.
+    triples: Box<[u64; 1 << (SLOT_BITS - 5)]>,
+    /// An empty pattern matches everywhere: then the scans are unanchored.
+    unanchored: bool,
+}
+
+/// The matches of [`Gazetteer::find`], each list in text order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Matches {
+    pub names: Vec<Match>,
+    pub groups: Vec<Match>,
+}
+
+/// Slots in [`Gazetteer::triples`]: few enough to stay in cache, many
+/// enough that few positions pass by chance.
+const SLOT_BITS: u32 = 20;
+
+/// The filter slot of the three bytes opening a window.
+fn slot(b0: u8, b1: u8, b2: u8) -> usize {
+    let key = u32::from_le_bytes([b0, b1, b2, 0]);
+    (key.wrapping_mul(0x9e37_79b1) >> (32 - SLOT_BITS)) as usize
+}
+
+/// The index of two bytes in [`Gazetteer::pairs`].
+fn pair(b0: u8, b1: u8) -> usize {
+    usize::from(u16::from_le_bytes([b0, b1]))
+}
+
+impl Gazetteer {
+    /// `groups` are matched in any ASCII case.
+    pub fn new(names: &[String], groups: &[String]) -> Self {
+        let mut pairs = Box::new([0u8; 1 << 16]);
+        let mut triples = Box::new([0u64; 1 << (SLOT_BITS - 5)]);
+        let any: Vec<u8> = (0..=255).collect();
+        for (flag, patterns, fold) in [(1u64, names, false), (2, groups, true)] {
+            let variants = |b: u8| -> Vec<u8> {
+                if fold && b.is_ascii_alphabetic() {
+                    vec![b.to_ascii_lowercase(), b.to_ascii_uppercase()]
+                } else {
+                    vec![b]
+                }
+            };
+            for p in patterns.iter().filter(|p| !p.is_empty()) {
+                let at = |i: usize| p.as_bytes().get(i).map_or_else(|| any.clone(), |&b| variants(b));
+                for &b0 in &at(0) {
+                    for &b1 in &at(1) {
+                        pairs[pair(b0, b1)] |= flag as u8;
+                        for &b2 in &at(2) {
+                            let s = slot(b0, b1, b2);
+                            triples[s >> 5] |= flag << ((s & 31) * 2);
+                        }
+                    }
+                }
+            }
+        }
+        let unanchored = names.iter().chain(groups).any(|p| p.is_empty());
+        let build = |patterns: &[String], kind, fold| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(kind)
+                .start_kind(if unanchored { StartKind::Unanchored } else { StartKind::Anchored })
+                .ascii_case_insensitive(fold)
+                .build(patterns)
+                .expect("gazetteer automaton")
+        };
+        Gazetteer {
+            names: build(names, None, false),
+            // Few group nouns: a DFA is small and the fastest to search with.
+            groups: build(groups, Some(AhoCorasickKind::DFA), true),
+            pairs,
+            triples,
+            unanchored,
+        }
+    }
+
+    /// For each automaton, the matches an unanchored leftmost-longest
+    /// `find_iter` gives: at the first position where some pattern matches,
+    /// the longest (the first added among equals); the next search starts
+    /// after it, so a match hides those that overlap it.
+    pub fn find(&self, text: &str) -> Matches {
+        if self.unanchored {
+            return Matches {
+                names: self.names.find_iter(text).collect(),
+                groups: self.groups.find_iter(text).collect(),
+            };
+        }
+        let bytes = text.as_bytes();
+        let mut found = Matches::default();
+        // Where each automaton's next search may start.
+        let (mut names_at, mut groups_at) = (0, 0);
+        let anchored =
+            |automaton: &AhoCorasick, start: usize| automaton.find(Input::new(text).span(start..bytes.len()).anchored(Anchored::Yes));
+        let mut visit = |start: usize, may: u64| {
+            if may & 1 != 0 && start >= names_at {
+                if let Some(m) = anchored(&self.names, start) {
+                    names_at = m.end();
+                    found.names.push(m);
+                }
+            }
+            if may & 2 != 0 && start >= groups_at {
+                if let Some(m) = anchored(&self.groups, start) {
+                    groups_at = m.end();
+                    found.groups.push(m);
+                }
+            }
+        };
+        for (start, w) in bytes.windows(3).enumerate() {
+            if self.pairs[pair(w[0], w[1])] == 0 {
+                continue;
+            }
+            let s = slot(w[0], w[1], w[2]);
+            let may = self.triples[s >> 5] >> ((s & 31) * 2) & 3;
+            if may != 0 {
+                visit(start, may);
+            }
+        }
+        // The last two bytes open no window: search there anyway.
+        for start in bytes.len().saturating_sub(2)..bytes.len() {
+            visit(start, 3);
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift), enough for test texts.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    fn unanchored(patterns: &[String], ci: bool) -> AhoCorasick {
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(ci)
+            .build(patterns)
+            .unwrap()
+    }
+
+    fn same_matches(names: &[String], groups: &[String], text: &str) {
+        let old = Matches {
+            names: unanchored(names, false).find_iter(text).collect(),
+            groups: unanchored(groups, true).find_iter(text).collect(),
+        };
+        assert_eq!(old, Gazetteer::new(names, groups).find(text), "{text:?}");
+    }
+
+    /// Random texts glued from pieces of the patterns (so that matches
+    /// overlap, nest and run across word boundaries) and separators.
+    fn random_texts(patterns: &[String], seed: u64, count: usize) -> Vec<String> {
+        let mut rng = Rng(seed);
+        let seps = [" ", " ", ", ", "-", "'s ", "", ". ", "\n", "é "];
+        (0..count)
+            .map(|_| {
+                let mut t = String::new();
+                for _ in 0..rng.below(12) {
+                    let p = &patterns[rng.below(patterns.len())];
+                    let cut: Vec<usize> = (0..=p.len()).filter(|&i| p.is_char_boundary(i)).collect();
+                    let (a, b) = match rng.below(4) {
+                        0 => (cut[rng.below(cut.len())], p.len()),
+                        1 => (0, cut[rng.below(cut.len())]),
+                        _ => (0, p.len()),
+                    };
+                    let piece = &p[a.min(b)..b];
+                    let piece = match rng.below(6) {
+                        0 => piece.to_lowercase(),
+                        1 => piece.to_uppercase(),
+                        _ => piece.to_string(),
+                    };
+                    t.push_str(&piece);
+                    t.push_str(seps[rng.below(seps.len())]);
+                }
+                t
+            })
+            .collect()
+    }
+
+    #[test]
+    fn matches_as_an_unanchored_scan_on_random_texts() {
+        let patterns: Vec<String> = [
+            "Georgia",
+            "Georgia Tech",
+            "New York",
+            "New York Times",
+            "York",
+            "Times",
+            "UK",
+            "US",
+            "USA",
+            "Labour",
+            "Labour Party",
+            "Party",
+            "the Hague",
+            "Hague",
+            "Côte d'Ivoire",
+            "Ivoire",
+            "EU",
+            "EU",
+            "labour",
+            "ab",
+            "a",
+            "Bank",
+            "Bank of England",
+            "England",
+            "Wales",
+            "New South Wales",
+            "South",
+        ]
+        .map(String::from)
+        .to_vec();
+        let lower: Vec<String> = patterns.iter().map(|p| p.to_lowercase()).collect();
+        for text in random_texts(&patterns, 0x9e37_79b9_7f4a_7c15, 3000) {
+            same_matches(&patterns, &lower, &text);
+            same_matches(&patterns, &patterns, &text);
+        }
+    }
+
+    #[test]
+    fn matches_as_an_unanchored_scan_with_the_builtin_gazetteer() {
+        let pack = crate::rules::RulePack::builtin().unwrap();
+        let mut names = Vec::new();
+        let mut groups = Vec::new();
+        for e in &pack.entries {
+            let all = std::iter::once(&e.name).chain(&e.aliases).chain(&e.demonyms).chain(&e.people);
+            if e.etype == crate::model::EntityType::Group {
+                groups.extend(all.map(|n| n.to_lowercase()));
+            } else {
+                names.extend(all.cloned());
+            }
+        }
+        let both: Vec<String> = names.iter().chain(&groups).cloned().collect();
+        for text in random_texts(&both, 7, 500) {
+            same_matches(&names, &groups, &text);
+        }
+    }
+
+    #[test]
+    fn an_empty_pattern_matches_as_an_unanchored_scan() {
+        let names: Vec<String> = ["", "ab", "b"].map(String::from).to_vec();
+        let groups: Vec<String> = ["ab"].map(String::from).to_vec();
+        for text in ["", "ab", "xaBy", "bbb"] {
+            same_matches(&names, &groups, text);
+        }
+    }
+}
