@@ -989,7 +989,8 @@ fn title_follows(d: &Doc<'_>, e: usize) -> bool {
 }
 
 /// Is the run ending before `e` the subject of its founding ("Veritas was
-/// formed", "X, set up in 1999")? Then it names an organisation.
+/// formed by", "X, founded in 1999"; lexicon `founding_verbs`)? Then it
+/// names an organisation.
 fn founding_follows(d: &Doc<'_>, e: usize) -> bool {
     let n = d.an.tokens.len();
     let j = if e < n && matches!(d.lower(e), "was" | "were" | "," | "has" | "had") {
@@ -999,7 +1000,7 @@ fn founding_follows(d: &Doc<'_>, e: usize) -> bool {
     };
     let j = if j < n && d.lower(j) == "been" { j + 1 } else { j };
     j < n
-        && matches!(d.lower(j), "formed" | "founded" | "established" | "launched" | "incorporated")
+        && d.in_list(j, List::FoundingVerbs)
         && j + 1 < n
         && matches!(
             d.lower(j + 1),

@@ -205,7 +205,7 @@ fn nearest<'i>(d: &Doc<'_>, items: impl Iterator<Item = &'i Item<'i>> + Clone) -
 
 /// The person or organisation the document names most (by mentions,
 /// pronouns included), if one is named at least three times and more often
-/// than any other; the first named of equals is no main actor.
+/// than any other (a tie makes no main actor).
 fn main_actor(d: &Doc<'_>) -> Option<usize> {
     let mut counts: rustc_hash::FxHashMap<usize, usize> = Default::default();
     for m in &d.mentions {

@@ -349,10 +349,11 @@ pub enum List {
     HoldingNouns,
     AttributionVerbs,
     Superlatives,
+    FoundingVerbs,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 42] = [
+    pub const ALL: [(List, &'static str); 43] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -395,6 +396,7 @@ impl List {
         (List::HoldingNouns, "holding_nouns"),
         (List::AttributionVerbs, "attribution_verbs"),
         (List::Superlatives, "superlatives"),
+        (List::FoundingVerbs, "founding_verbs"),
     ];
 }
 
