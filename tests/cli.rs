@@ -226,18 +226,25 @@ fn stats_table_and_json() {
     assert_eq!(json["per_document"][0]["id"], "belarus-2020-08-16");
 }
 
+/// A JSON Lines file in `dir` with two documents: the example article and
+/// a short one naming some of its entities again.
+fn two_documents(dir: &TempDir) -> std::path::PathBuf {
+    let jsonl = dir.path().join("two.jsonl");
+    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
+    let lines = [
+        serde_json::json!({"id": "a", "title": "First", "text": text, "date": "2020-08-16"}),
+        serde_json::json!({"id": "b", "title": "Second", "text": "President Alexander Lukashenko spoke in Minsk on Monday. Lukashenko said he would not resign."}),
+    ];
+    std::fs::write(&jsonl, lines.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    jsonl
+}
+
 /// A build into an empty store writes its exports from the quads it
 /// loaded, `gleaner export`/`dot`/`stats` read the store: same bytes.
 #[test]
 fn build_exports_equal_the_stores() {
     let dir = TempDir::new().unwrap();
-    let jsonl = dir.path().join("two.jsonl");
-    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
-    let lines = [
-        serde_json::json!({"id": "a", "title": "First", "text": text}),
-        serde_json::json!({"id": "b", "text": "President Alexander Lukashenko spoke in Minsk on Monday. Lukashenko said he would not resign."}),
-    ];
-    std::fs::write(&jsonl, lines.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    let jsonl = two_documents(&dir);
     let export = dir.path().join("out");
     gleaner()
         .args(["build", "--quiet"])
@@ -272,13 +279,7 @@ fn building_twice_replaces_the_document() {
 #[test]
 fn one_node_per_entity_across_documents() {
     let dir = TempDir::new().unwrap();
-    let jsonl = dir.path().join("two.jsonl");
-    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
-    let lines = [
-        serde_json::json!({"id": "a", "title": "First", "text": text, "date": "2020-08-16"}),
-        serde_json::json!({"id": "b", "title": "Second", "text": "President Alexander Lukashenko spoke in Minsk on Monday. Lukashenko said he would not resign."}),
-    ];
-    std::fs::write(&jsonl, lines.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    let jsonl = two_documents(&dir);
     gleaner()
         .args(["build", "--quiet"])
         .arg(&jsonl)

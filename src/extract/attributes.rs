@@ -433,8 +433,7 @@ fn curated_country(d: &Doc<'_>, person: usize) -> Option<usize> {
 /// investment chief X"), and an unrecognised complement follows one in
 /// apposition ("X, chief executive of the Refugee Council").
 fn last_organisation(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
-    let range = d.an.sentences[f.sentence].tokens.clone();
-    let t = range.clone().find(|&t| d.an.tokens[t].start == f.span.start)?;
+    let (range, t) = evidence_start(d, f)?;
     let prefix = title_written_first(d, f).is_some();
     let opens = t == range.start
         || d.an.tokens[t - 1].kind == TokenKind::Punct && !matches!(d.lower(t - 1), "'s" | "\u{2019}s" | "'" | "\u{2019}")
@@ -460,13 +459,19 @@ fn last_organisation(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
         .map(|(_, m)| m.entity)
 }
 
+/// The tokens of the title's sentence and the token its evidence starts at.
+fn evidence_start(d: &Doc<'_>, f: &Found<'_>) -> Option<(std::ops::Range<usize>, usize)> {
+    let range = d.an.sentences[f.sentence].tokens.clone();
+    let t = d.an.tokens.binary_search_by_key(&f.span.start, |t| t.start).ok()?;
+    range.contains(&t).then_some((range, t))
+}
+
 /// "Committee chairman John Denham" after "the home affairs committee": a
 /// body's noun right before a title written before the name stands for the
 /// organisation named last whose name has that noun.
 fn body_before_title(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
     title_written_first(d, f)?;
-    let range = d.an.sentences[f.sentence].tokens.clone();
-    let t = range.clone().find(|&t| d.an.tokens[t].start == f.span.start)?;
+    let (range, t) = evidence_start(d, f)?;
     let k = t.checked_sub(1).filter(|&k| k >= range.start)?;
     if d.mention_at(k).is_some() || !d.in_list(k, List::CommitteeNouns) {
         return None;

@@ -66,20 +66,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                 && d.an.tokens[r.end].start == d.an.tokens[r.end - 1].end + 1
                 && d.sentence_of[r.end] == d.sentence_of[r.start]
         }) {
-            let tokens = r.start..end;
-            for t in tokens.clone() {
-                covered[t] = true;
-            }
-            let label = name_text(d, &tokens);
-            let e = find_or_new(d, EntityType::Organization, &label, None);
-            d.entities[e].names.insert(label);
-            d.mentions.push(Mention {
-                etype: EntityType::Organization,
-                tokens,
-                entity: e,
-                demonym: false,
-                pronoun: false,
-            });
+            add_named(d, &mut covered, r.start..end, EntityType::Organization, None);
             continue;
         }
         // A curated name glued to more capitalised words is part of a longer name
@@ -587,21 +574,25 @@ fn constituencies(d: &mut Doc<'_>, covered: &mut [bool]) {
             for &m in inside.iter().rev() {
                 d.mentions.remove(m);
             }
-            let label = name_text(d, &r);
-            let e = find_or_new(d, EntityType::Place, &label, Some("constituency".into()));
-            d.entities[e].names.insert(label);
-            for t in r.clone() {
-                covered[t] = true;
-            }
-            d.mentions.push(Mention {
-                etype: EntityType::Place,
-                tokens: r,
-                entity: e,
-                demonym: false,
-                pronoun: false,
-            });
+            add_named(d, covered, r, EntityType::Place, Some("constituency".into()));
         }
     }
+}
+
+/// A mention of the entity named by the words of `tokens` (found or made
+/// with that type and kind), which no other name may then cover.
+fn add_named(d: &mut Doc<'_>, covered: &mut [bool], tokens: Range<usize>, etype: EntityType, kind: Option<String>) {
+    covered[tokens.clone()].fill(true);
+    let label = name_text(d, &tokens);
+    let e = find_or_new(d, etype, &label, kind);
+    d.entities[e].names.insert(label);
+    d.mentions.push(Mention {
+        etype,
+        tokens,
+        entity: e,
+        demonym: false,
+        pronoun: false,
+    });
 }
 
 fn same_sentence(d: &Doc<'_>, r: &Range<usize>) -> bool {

@@ -17,7 +17,8 @@ pub(super) fn extract(d: &mut Doc<'_>) {
         a: d.pack.sym("a"),
         an: d.pack.sym("an"),
     };
-    let main_actor = main_actor(d);
+    // Few documents have a rule that needs it: counted on first use.
+    let main_actor = std::cell::OnceCell::new();
     for si in 0..d.an.sentences.len() {
         let Some((rules, (items, spans))) = d.candidate_rules(si, &d.pack.relation_index, &d.pack.relations, &mut candidates) else {
             continue;
@@ -41,7 +42,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                         Anchor::Antecedent => d
                             .named_last(spans[m.start].start, Some(2), |mm| mm.etype == EntityType::Organization)
                             .map(|mm| mm.entity),
-                        Anchor::MainActor => main_actor,
+                        Anchor::MainActor => *main_actor.get_or_init(|| main_actor_of(d)),
                         Anchor::Namesake => None,
                     }
                 };
@@ -206,7 +207,7 @@ fn nearest<'i>(d: &Doc<'_>, items: impl Iterator<Item = &'i Item<'i>> + Clone) -
 /// The person or organisation the document names most (by mentions,
 /// pronouns included), if one is named at least three times and more often
 /// than any other (a tie makes no main actor).
-fn main_actor(d: &Doc<'_>) -> Option<usize> {
+fn main_actor_of(d: &Doc<'_>) -> Option<usize> {
     let mut counts: rustc_hash::FxHashMap<usize, usize> = Default::default();
     for m in &d.mentions {
         if !m.demonym && matches!(m.etype, EntityType::Person | EntityType::Organization) {
