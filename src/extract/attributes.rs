@@ -198,7 +198,12 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 .then(|| d.entities[o].kind.as_deref())
                 .flatten()
         };
-        let object = object.filter(|_| !(f.title.affiliated && f.nationality));
+        // "the German co-head of EADS" still leads what follows "of".
+        let object = if f.title.affiliated && f.nationality {
+            f.complement.filter(|&c| Some(c) != f.qualifier)
+        } else {
+            object
+        };
         let pred = match object {
             Some(o) if f.title.affiliated && pred == "leaderOf" && place_kind(o) == Some("landmark") && d.entities[o].entry.is_some() => {
                 &"affiliatedWith".to_string()
@@ -808,6 +813,12 @@ fn complement_after(d: &Doc<'_>, end: usize, last: usize) -> Option<Option<usize
             )
             || d.in_list(e, List::Speech)
     };
+    // "chair of the CBI's SME Council", "president of Barnard's Retail
+    // Consulting Group": the owner's name, then what it owns.
+    let owner_end = d.mention_at(k).map_or(k + usize::from(d.is_cap(k)), |i| d.mentions[i].tokens.end);
+    if owner_end > k && owner_end + 1 < last && matches!(d.tok(owner_end), "'s" | "\u{2019}s") && d.mention_at(owner_end + 1).is_some() {
+        k = owner_end + 1;
+    }
     Some(
         d.mention_at(k)
             .map(|i| &d.mentions[i])

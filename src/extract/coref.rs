@@ -18,6 +18,42 @@ pub(super) fn resolve(d: &mut Doc<'_>) {
     main_places(d);
     references(d);
     pronouns(d);
+    reported_it(d);
+}
+
+/// "Yukos said it would appeal", "The US has said that it": the subject
+/// "it" of a clause an organisation or place reports is that actor.
+fn reported_it(d: &mut Doc<'_>) {
+    let n = d.an.tokens.len();
+    let mut new = Vec::new();
+    for m in &d.mentions {
+        if m.demonym || !matches!(m.etype, EntityType::Organization | EntityType::Place) {
+            continue;
+        }
+        let mut t = m.tokens.end;
+        if t < n && matches!(d.lower(t), "has" | "had") {
+            t += 1;
+        }
+        if t >= n || !d.in_list(t, List::Speech) {
+            continue;
+        }
+        t += 1;
+        if t < n && d.lower(t) == "that" {
+            t += 1;
+        }
+        let same_sentence = t < n && d.sentence_of[t] == d.sentence_of[m.tokens.start];
+        if same_sentence && d.lower(t) == "it" && d.mention_at(t).is_none() {
+            new.push(Mention {
+                tokens: t..t + 1,
+                etype: m.etype,
+                entity: m.entity,
+                demonym: false,
+                pronoun: true,
+            });
+        }
+    }
+    d.mentions.extend(new);
+    d.mentions.sort_by_key(|m| m.tokens.start);
 }
 
 fn main_places(d: &mut Doc<'_>) {

@@ -1209,4 +1209,17 @@ mod stage_tests {
         let f = facts("Shares in Sibtek fell. The Russian oil firm said it would appeal.");
         assert!(has_relation(&f, "Sibtek", "locatedIn", "Russia"));
     }
+
+    #[test]
+    fn reported_it_and_titles_of_owned_bodies() {
+        // "X said it would sue Y": "it" is X.
+        let f = facts("Vostok Holdings has said it will sue Baikal Finance Group.");
+        assert!(has_relation(&f, "Vostok Holdings", "opposes", "Baikal Finance Group"));
+        // "chair of the CBI's SME Council" leads the council; a nationality
+        // before an executive title leaves the body after "of" its own.
+        let f = facts("Hugh Williams, chair of the Ruritanian Industry Group's Small Firms Council, spoke.");
+        assert!(has_relation(&f, "Hugh Williams", "leaderOf", "Small Firms Council"));
+        let f = facts("Rainer Hertrich, the German co-head of Airtek Systems, spoke.");
+        assert!(has_relation(&f, "Rainer Hertrich", "leaderOf", "Airtek Systems"));
+    }
 }
