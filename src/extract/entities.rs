@@ -86,10 +86,11 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         {
             continue;
         }
-        // "Mike German", "Bob Wellington", "George Washington": after a given
-        // name a place's name or a demonym is a surname (not "Will Britain" or
-        // "May Britain" opening a sentence).
-        if d.pack.entries[entry].etype == EntityType::Place
+        // "Mike German", "Bob Wellington", "George Washington", "Barbara
+        // Roche": after a given name a one-word place's or firm's name or a
+        // demonym is a surname (not "Will Britain" or "May Britain" opening
+        // a sentence).
+        if matches!(d.pack.entries[entry].etype, EntityType::Place | EntityType::Organization)
             && r.len() == 1
             && r.start > 0
             && !covered[r.start - 1]

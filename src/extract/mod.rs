@@ -1222,4 +1222,12 @@ mod stage_tests {
         let f = facts("Rainer Hertrich, the German co-head of Airtek Systems, spoke.");
         assert!(has_relation(&f, "Rainer Hertrich", "leaderOf", "Airtek Systems"));
     }
+
+    #[test]
+    fn a_given_name_before_a_firm_s_name_makes_a_surname() {
+        // "Roche" is a curated company; "Barbara Roche" is a person.
+        let f = facts("Labour MP Barbara Roche said so.");
+        assert_eq!(labels(&f, EntityType::Person), vec!["Barbara Roche"]);
+        assert!(labels(&f, EntityType::Organization).iter().all(|&o| o != "Roche"));
+    }
 }
