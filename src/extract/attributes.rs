@@ -170,6 +170,11 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             if f.title.is_executive() && pred == "leaderOf" && !subordinate && !f.plural {
                 return last_organisation(d, f);
             }
+            // "Japan's economy …, said economy minister Heizo Takenaka": a
+            // minister is the government's, of the one country named before.
+            if pred == "affiliatedWith" && !subordinate && f.text.split([' ', '-']).any(|w| w.eq_ignore_ascii_case("minister")) {
+                return country_before(d, f);
+            }
             if !f.title.head_of_state || subordinate {
                 return None;
             }
@@ -486,11 +491,21 @@ fn body_before_title(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
 
 /// The one country named in a sentence, if exactly one is.
 fn sentence_country(d: &Doc<'_>, si: usize) -> Option<usize> {
+    one_country(d, si, usize::MAX)
+}
+
+/// The one country named in the title's sentence before the title.
+fn country_before(d: &Doc<'_>, f: &Found<'_>) -> Option<usize> {
+    one_country(d, f.sentence, f.span.start)
+}
+
+/// The one country named in sentence `si` before byte `before`.
+fn one_country(d: &Doc<'_>, si: usize, before: usize) -> Option<usize> {
     let range = &d.an.sentences[si].tokens;
     let mut found: Vec<usize> = d
         .mentions
         .iter()
-        .filter(|m| range.contains(&m.tokens.start) && !m.demonym && !m.pronoun)
+        .filter(|m| range.contains(&m.tokens.start) && !m.demonym && !m.pronoun && d.an.tokens[m.tokens.end - 1].end <= before)
         .map(|m| m.entity)
         .filter(|&e| d.entities[e].kind.as_deref() == Some("country"))
         .collect();
