@@ -89,10 +89,8 @@ pub(crate) struct Doc<'a> {
     /// Is each token a word starting with a lower-case letter, or a hyphen
     /// (the pattern matcher's `lower`)?
     pub lower_word: Vec<bool>,
-    /// The distinct symbols of each sentence, sorted, one after the other.
-    pub words: Vec<crate::rules::pattern::Sym>,
-    /// Each sentence's range in `words` and the lexicon lists its tokens are in.
-    pub sentence_words: Vec<(Range<usize>, u64)>,
+    /// The lexicon lists the tokens of each sentence are in.
+    pub sentence_lists: Vec<u64>,
     /// The longest title starting at each token: (token after it, title).
     pub title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
     /// The longest title ending before each token: (first token, title).
@@ -248,11 +246,21 @@ impl<'a> Doc<'a> {
         (items, spans)
     }
 
-    /// The sorted words of a sentence and the lexicon lists its tokens are
-    /// in, for `PatternIndex::candidates`.
-    pub fn sentence_words(&self, sentence: usize) -> (&[crate::rules::pattern::Sym], u64) {
-        let (range, classes) = &self.sentence_words[sentence];
-        (&self.words[range.clone()], *classes)
+    /// What sentence `si` offers the patterns, for `PatternIndex::candidates`:
+    /// its words, the lexicon lists they are in, the kinds of mention it has.
+    pub fn sentence(&self, si: usize) -> crate::rules::pattern::Sentence<'_> {
+        let range = self.an.sentences[si].tokens.clone();
+        let mentions = range
+            .clone()
+            .filter_map(|t| self.mention_at(t))
+            .map(|m| &self.mentions[m])
+            .filter(|m| m.tokens.end <= range.end)
+            .fold(0, |bits, m| bits | crate::rules::pattern::mention_bit(m.etype, m.demonym));
+        crate::rules::pattern::Sentence {
+            words: &self.syms[range],
+            lists: self.sentence_lists[si],
+            mentions,
+        }
     }
 
     /// The rules of `rules` that may match sentence `si` (their trigger word
@@ -266,8 +274,7 @@ impl<'a> Doc<'a> {
         rules: &'r [R],
         scratch: &mut crate::rules::pattern::Scratch,
     ) -> Option<(Vec<&'r R>, SentenceItems<'_>)> {
-        let (words, classes) = self.sentence_words(si);
-        let fit: Vec<&R> = index.candidates(words, classes, scratch).map(|r| &rules[r]).collect();
+        let fit: Vec<&R> = index.candidates(self.sentence(si), scratch).map(|r| &rules[r]).collect();
         if fit.is_empty() {
             return None;
         }
@@ -374,8 +381,7 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         syms: Vec::new(),
         cap: Vec::new(),
         lower_word: Vec::new(),
-        words: Vec::new(),
-        sentence_words: Vec::new(),
+        sentence_lists: Vec::new(),
         mention_start: Vec::new(),
         mention_end: Vec::new(),
         title_from: Vec::new(),
@@ -438,31 +444,13 @@ fn lower_tokens(d: &mut Doc<'_>) {
     d.syms = syms;
     d.cap = cap;
     d.lower_word = lower_word;
-    index_sentence_words(d);
-}
-
-/// The sorted, distinct words of every sentence and the lexicon lists they
-/// are in, once per document (both coreference and relations read them).
-fn index_sentence_words(d: &mut Doc<'_>) {
-    let mut words = Vec::with_capacity(d.syms.len());
-    let mut ranges = Vec::with_capacity(d.an.sentences.len());
-    let mut sentence = Vec::new();
-    for s in &d.an.sentences {
-        sentence.clear();
-        sentence.extend(
-            d.syms[s.tokens.clone()]
-                .iter()
-                .copied()
-                .filter(|&w| w != crate::rules::pattern::NONE),
-        );
-        sentence.sort_unstable();
-        sentence.dedup();
-        let classes = sentence.iter().fold(0u64, |m, &w| m | d.pack.sym_class[w as usize]);
-        ranges.push((words.len()..words.len() + sentence.len(), classes));
-        words.extend_from_slice(&sentence);
-    }
-    d.words = words;
-    d.sentence_words = ranges;
+    // The lexicon lists of every sentence, once per document (both
+    // coreference and relations read them).
+    d.sentence_lists =
+        d.an.sentences
+            .iter()
+            .map(|s| d.syms[s.tokens.clone()].iter().fold(0, |m, &w| m | d.pack.classes_of(w)))
+            .collect();
 }
 
 /// Every title of the text, by its first and its last token.

@@ -70,6 +70,8 @@ pub struct Pattern {
     required: Vec<Vec<Sym>>,
     /// Lexicon lists a token of the sentence must be in, as bits.
     required_classes: u64,
+    /// For each slot, the kinds of mention it takes ([`mention_bit`]).
+    required_mentions: Vec<u8>,
 }
 
 /// A syntax error at a byte column of the pattern string.
@@ -113,11 +115,16 @@ impl Pattern {
             .iter()
             .filter_map(|e| if let Elem::Class(c) = e { Some(1u64 << c) } else { None })
             .fold(0, |a, b| a | b);
+        let required_mentions = elems
+            .iter()
+            .filter_map(|e| if let Elem::Slot(slot) = e { Some(slot.mentions()) } else { None })
+            .collect();
         Ok(Pattern {
             source: src.to_string(),
             elems,
             required,
             required_classes,
+            required_mentions,
         })
     }
 
@@ -222,7 +229,20 @@ fn parse_slot(inner: &str) -> Result<Slot, String> {
     })
 }
 
+/// The bit of a kind of mention, for the quick test of slots before matching:
+/// one per entity type, for names and for demonyms.
+pub fn mention_bit(etype: EntityType, demonym: bool) -> u8 {
+    1 << (etype as u8 + if demonym { 4 } else { 0 })
+}
+
 impl Slot {
+    /// The kinds of mention the slot may take, as [`mention_bit`]s (its
+    /// curated kind aside).
+    fn mentions(&self) -> u8 {
+        let types: &[EntityType] = if self.types.is_empty() { &EntityType::ALL } else { &self.types };
+        types.iter().fold(0, |bits, &t| bits | mention_bit(t, self.demonym))
+    }
+
     /// Does the slot take this item: a mention of one of its types and its kind?
     fn accepts(&self, item: &Item) -> bool {
         match *item {
@@ -528,19 +548,23 @@ mod tests {
 /// words instead of testing every pattern: each pattern is filed under the
 /// alternatives of one mandatory word (patterns without one are always
 /// tried), then must find each of its mandatory literals (one of its
-/// alternatives) and lexicon lists in the sentence. Sets of patterns and of
-/// literals are bit sets, so a sentence's candidates come out in list
-/// order, once each, without sorting or searching.
+/// alternatives), lexicon lists and kinds of mention in the sentence. Sets
+/// of patterns and of literals are bit sets, so a sentence's candidates
+/// come out in list order, once each, without sorting or searching.
 #[derive(Clone, Debug, Default)]
 pub struct PatternIndex {
-    by_word: rustc_hash::FxHashMap<Sym, Word>,
+    /// The position in `words` of what each symbol tells the index
+    /// (`NO_WORD` when nothing): symbols are dense, so this is a lookup
+    /// by index, not a hash.
+    word_of: Vec<u32>,
+    words: Vec<Word>,
     always: Box<[u64]>,
-    /// Per pattern: the ids of its mandatory literals and the lexicon lists
-    /// it needs, as bits.
-    needs: Vec<(Box<[u32]>, u64)>,
+    needs: Vec<Needs>,
     /// How many distinct mandatory literals the patterns have.
     literals: usize,
 }
+
+const NO_WORD: u32 = u32::MAX;
 
 /// What a word tells the index.
 #[derive(Clone, Debug, Default)]
@@ -551,11 +575,37 @@ struct Word {
     literals: Vec<u32>,
 }
 
+/// What a pattern needs of a sentence besides its trigger word.
+#[derive(Clone, Debug)]
+struct Needs {
+    /// The ids of its mandatory literals.
+    literals: Box<[u32]>,
+    /// The lexicon lists it needs, as bits.
+    lists: u64,
+    /// For each slot, the kinds of mention it takes ([`mention_bit`]s).
+    mentions: Box<[u8]>,
+}
+
+/// What a sentence offers the patterns.
+#[derive(Clone, Copy, Debug)]
+pub struct Sentence<'s> {
+    /// The symbols of its tokens, in any order, repeated or `NONE`.
+    pub words: &'s [Sym],
+    /// The lexicon lists its tokens are in, as bits.
+    pub lists: u64,
+    /// The kinds of mention it has, as [`mention_bit`]s.
+    pub mentions: u8,
+}
+
 /// Bit sets `PatternIndex::candidates` reuses from sentence to sentence.
 #[derive(Debug, Default)]
 pub struct Scratch {
     patterns: Vec<u64>,
     literals: Vec<u64>,
+    /// The sentence each word was last seen in (by `sentence`), so that a
+    /// repeated word is looked at once.
+    seen: Vec<u32>,
+    sentence: u32,
 }
 
 impl PatternIndex {
@@ -574,7 +624,7 @@ impl PatternIndex {
                 index.always[i / 64] |= 1 << (i % 64);
             }
             for &w in triggers {
-                let filed = &mut index.by_word.entry(w).or_default().patterns;
+                let filed = &mut index.word(w).patterns;
                 if filed.is_empty() {
                     *filed = empty();
                 }
@@ -586,40 +636,74 @@ impl PatternIndex {
                 let id = *literal_ids.entry(alts).or_insert(next);
                 if id == next {
                     for &a in alts {
-                        index.by_word.entry(a).or_default().literals.push(id);
+                        index.word(a).literals.push(id);
                     }
                 }
                 ids.push(id);
             }
-            index.needs.push((ids.into_boxed_slice(), p.required_classes));
+            index.needs.push(Needs {
+                literals: ids.into_boxed_slice(),
+                lists: p.required_classes,
+                mentions: p.required_mentions.clone().into_boxed_slice(),
+            });
         }
         index.literals = literal_ids.len();
         index
     }
 
-    /// The patterns that may match a sentence with these (sorted, unique)
-    /// words, whose tokens belong to the lists `classes`, in list order.
-    pub fn candidates<'s>(&'s self, words: &[Sym], classes: u64, scratch: &'s mut Scratch) -> impl Iterator<Item = usize> + 's {
-        let Scratch { patterns, literals } = scratch;
+    /// What symbol `w` tells the index, made empty on first use.
+    fn word(&mut self, w: Sym) -> &mut Word {
+        let at = w as usize;
+        if self.word_of.len() <= at {
+            self.word_of.resize(at + 1, NO_WORD);
+        }
+        if self.word_of[at] == NO_WORD {
+            self.word_of[at] = self.words.len() as u32;
+            self.words.push(Word::default());
+        }
+        &mut self.words[self.word_of[at] as usize]
+    }
+
+    /// The patterns that may match a sentence, in list order.
+    pub fn candidates<'s>(&'s self, sentence: Sentence<'_>, scratch: &'s mut Scratch) -> impl Iterator<Item = usize> + 's {
+        let Scratch {
+            patterns,
+            literals,
+            seen,
+            sentence: stamp,
+        } = scratch;
         patterns.clear();
         patterns.extend_from_slice(&self.always);
         literals.clear();
         literals.resize(self.literals.div_ceil(64), 0);
-        for w in words {
-            if let Some(word) = self.by_word.get(w) {
-                for (block, bits) in patterns.iter_mut().zip(word.patterns.iter()) {
-                    *block |= bits;
-                }
-                for &l in &word.literals {
-                    literals[l as usize / 64] |= 1 << (l % 64);
-                }
+        // A new stamp marks no word seen; when stamps run out, start over.
+        *stamp = stamp.wrapping_add(1);
+        if *stamp == 0 || seen.len() != self.words.len() {
+            seen.clear();
+            seen.resize(self.words.len(), 0);
+            *stamp = 1;
+        }
+        for &w in sentence.words {
+            let Some(&at) = self.word_of.get(w as usize).filter(|&&at| at != NO_WORD) else {
+                continue;
+            };
+            if std::mem::replace(&mut seen[at as usize], *stamp) == *stamp {
+                continue;
+            }
+            let word = &self.words[at as usize];
+            for (block, bits) in patterns.iter_mut().zip(word.patterns.iter()) {
+                *block |= bits;
+            }
+            for &l in &word.literals {
+                literals[l as usize / 64] |= 1 << (l % 64);
             }
         }
         let literals = &*literals;
         let has = move |l: u32| literals[l as usize / 64] >> (l % 64) & 1 == 1;
+        let Sentence { lists, mentions, .. } = sentence;
         ones(patterns).filter(move |&i| {
-            let (ids, lists) = &self.needs[i];
-            lists & !classes == 0 && ids.iter().all(|&l| has(l))
+            let needs = &self.needs[i];
+            needs.lists & !lists == 0 && needs.mentions.iter().all(|&m| m & mentions != 0) && needs.literals.iter().all(|&l| has(l))
         })
     }
 }
