@@ -79,12 +79,12 @@ fn references(d: &mut Doc<'_>) {
         }
     }
     let mut new = Vec::new();
-    let mut candidates = crate::rules::pattern::Scratch::default();
+    let mut candidates = super::Candidates::new(d, &d.pack.reference_index);
     for si in 0..d.an.sentences.len() {
-        let Some((rules, (items, spans))) = d.candidate_rules(si, &d.pack.reference_index, &d.pack.references, &mut candidates) else {
+        let Some((rules, (items, spans))) = candidates.of(d, si) else {
             continue;
         };
-        for rule in rules {
+        for rule in rules.iter().map(|&r| &d.pack.references[r]) {
             for m in rule.pattern.find_all(&items, d.pack) {
                 let tokens = spans[m.start].start..spans[m.end - 1].end;
                 if tokens.clone().any(|t| taken[t]) {

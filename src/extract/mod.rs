@@ -12,7 +12,7 @@ mod quotes;
 mod relations;
 
 use crate::model::*;
-use crate::rules::pattern::Item;
+use crate::rules::pattern::{self, Item, PatternIndex};
 use crate::rules::{List, RulePack};
 use crate::text::{self, Analysis, TokenKind};
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,6 +66,52 @@ pub(crate) struct LocalQuote {
 
 /// The items of a sentence for the pattern matcher, and the token range of each.
 pub(crate) type SentenceItems<'d> = (Vec<Item<'d>>, Vec<Range<usize>>);
+
+/// The rules of a pattern index that may match each sentence of a
+/// document, as its mentions stand: their trigger word is there, and so are
+/// their other words, lexicon lists and kinds of mention. Keeps its
+/// buffers from one sentence to the next.
+pub(crate) struct Candidates<'i> {
+    index: &'i PatternIndex,
+    /// The kinds of mention ([`pattern::mention_bit`]s) within each
+    /// sentence (perhaps more than its items show).
+    mentions: Vec<u8>,
+    scratch: pattern::Scratch,
+}
+
+impl<'i> Candidates<'i> {
+    pub fn new(d: &Doc<'_>, index: &'i PatternIndex) -> Self {
+        let mut mentions = vec![0; d.an.sentences.len()];
+        for m in &d.mentions {
+            let si = d.sentence_of[m.tokens.start];
+            if m.tokens.end <= d.an.sentences[si].tokens.end {
+                mentions[si] |= pattern::mention_bit(m.etype, m.demonym);
+            }
+        }
+        Candidates {
+            index,
+            mentions,
+            scratch: pattern::Scratch::default(),
+        }
+    }
+
+    /// The rules that may match sentence `si`, in pack order, with the
+    /// sentence's items and the token range of each; `None` when no rule
+    /// can match.
+    pub fn of<'s, 'd>(&'s mut self, d: &'d Doc<'_>, si: usize) -> Option<(&'s [usize], SentenceItems<'d>)> {
+        let tokens = d.an.sentences[si].tokens.clone();
+        let sentence = pattern::Sentence {
+            words: &d.syms[tokens],
+            lists: d.sentence_lists[si],
+            mentions: self.mentions[si],
+        };
+        let fit = self.index.candidates(sentence, &mut self.scratch);
+        if fit.is_empty() {
+            return None;
+        }
+        Some((fit, d.items(si)))
+    }
+}
 
 pub(crate) struct Doc<'a> {
     pub text: &'a str,
@@ -244,41 +290,6 @@ impl<'a> Doc<'a> {
             }
         }
         (items, spans)
-    }
-
-    /// What sentence `si` offers the patterns, for `PatternIndex::candidates`:
-    /// its words, the lexicon lists they are in, the kinds of mention it has.
-    pub fn sentence(&self, si: usize) -> crate::rules::pattern::Sentence<'_> {
-        let range = self.an.sentences[si].tokens.clone();
-        let mentions = range
-            .clone()
-            .filter_map(|t| self.mention_at(t))
-            .map(|m| &self.mentions[m])
-            .filter(|m| m.tokens.end <= range.end)
-            .fold(0, |bits, m| bits | crate::rules::pattern::mention_bit(m.etype, m.demonym));
-        crate::rules::pattern::Sentence {
-            words: &self.syms[range],
-            lists: self.sentence_lists[si],
-            mentions,
-        }
-    }
-
-    /// The rules of `rules` that may match sentence `si` (their trigger word
-    /// is there, by `index`, and so are their other words), in pack order,
-    /// with the sentence's items and the token range of each; `None` when
-    /// no rule can match.
-    pub fn candidate_rules<'r, R>(
-        &self,
-        si: usize,
-        index: &crate::rules::pattern::PatternIndex,
-        rules: &'r [R],
-        scratch: &mut crate::rules::pattern::Scratch,
-    ) -> Option<(Vec<&'r R>, SentenceItems<'_>)> {
-        let fit: Vec<&R> = index.candidates(self.sentence(si), scratch).map(|r| &rules[r]).collect();
-        if fit.is_empty() {
-            return None;
-        }
-        Some((fit, self.items(si)))
     }
 
     /// Is token `i` in the lexicon list `class`?

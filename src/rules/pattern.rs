@@ -548,38 +548,28 @@ mod tests {
 /// words instead of testing every pattern: each pattern is filed under the
 /// alternatives of one mandatory word (patterns without one are always
 /// tried), then must find each of its mandatory literals (one of its
-/// alternatives), lexicon lists and kinds of mention in the sentence. Sets
-/// of patterns and of literals are bit sets, so a sentence's candidates
-/// come out in list order, once each, without sorting or searching.
+/// alternatives), lexicon lists and kinds of mention in the sentence. The
+/// patterns are a bit set, so a sentence's candidates come out in list
+/// order, once each, without sorting.
 #[derive(Clone, Debug, Default)]
 pub struct PatternIndex {
-    /// The position in `words` of what each symbol tells the index
-    /// (`NO_WORD` when nothing): symbols are dense, so this is a lookup
-    /// by index, not a hash.
+    /// The position in `words` of each symbol the patterns mention
+    /// (`NO_WORD` for the others): symbols are dense, so finding a word is
+    /// indexing, not hashing.
     word_of: Vec<u32>,
-    words: Vec<Word>,
+    /// The patterns filed under each word, as bits (empty when none).
+    words: Vec<Box<[u64]>>,
     always: Box<[u64]>,
     needs: Vec<Needs>,
-    /// How many distinct mandatory literals the patterns have.
-    literals: usize,
 }
 
 const NO_WORD: u32 = u32::MAX;
 
-/// What a word tells the index.
-#[derive(Clone, Debug, Default)]
-struct Word {
-    /// The patterns filed under it, as bits (empty when none).
-    patterns: Box<[u64]>,
-    /// The mandatory literals it is an alternative of.
-    literals: Vec<u32>,
-}
-
 /// What a pattern needs of a sentence besides its trigger word.
 #[derive(Clone, Debug)]
 struct Needs {
-    /// The ids of its mandatory literals.
-    literals: Box<[u32]>,
+    /// For each mandatory literal, its alternatives (positions in `words`).
+    literals: Box<[Box<[u32]>]>,
     /// The lexicon lists it needs, as bits.
     lists: u64,
     /// For each slot, the kinds of mention it takes ([`mention_bit`]s).
@@ -597,85 +587,78 @@ pub struct Sentence<'s> {
     pub mentions: u8,
 }
 
-/// Bit sets `PatternIndex::candidates` reuses from sentence to sentence.
+/// What `PatternIndex::candidates` reuses from sentence to sentence.
 #[derive(Debug, Default)]
 pub struct Scratch {
     patterns: Vec<u64>,
-    literals: Vec<u64>,
-    /// The sentence each word was last seen in (by `sentence`), so that a
-    /// repeated word is looked at once.
+    /// The sentence each word was last seen in (by `sentence`): whether a
+    /// word is in the sentence is one comparison, and a repeated word is
+    /// looked at once.
     seen: Vec<u32>,
     sentence: u32,
+    /// The candidates found.
+    fit: Vec<usize>,
 }
 
 impl PatternIndex {
     /// `word` gives the text of a symbol.
     pub fn new<'p, 'w>(patterns: impl ExactSizeIterator<Item = &'p Pattern>, word: impl Fn(Sym) -> &'w str + Copy) -> Self {
         let blocks = patterns.len().div_ceil(64);
-        let empty = || vec![0u64; blocks].into_boxed_slice();
         let mut index = PatternIndex {
-            always: empty(),
+            always: vec![0u64; blocks].into_boxed_slice(),
             ..PatternIndex::default()
         };
-        let mut literal_ids: rustc_hash::FxHashMap<&[Sym], u32> = Default::default();
         for (i, p) in patterns.enumerate() {
             let triggers = p.triggers(word);
             if triggers.is_empty() {
                 index.always[i / 64] |= 1 << (i % 64);
             }
             for &w in triggers {
-                let filed = &mut index.word(w).patterns;
+                let at = index.word(w);
+                let filed = &mut index.words[at as usize];
                 if filed.is_empty() {
-                    *filed = empty();
+                    *filed = vec![0u64; blocks].into_boxed_slice();
                 }
                 filed[i / 64] |= 1 << (i % 64);
             }
-            let mut ids = Vec::with_capacity(p.required.len());
-            for alts in &p.required {
-                let next = literal_ids.len() as u32;
-                let id = *literal_ids.entry(alts).or_insert(next);
-                if id == next {
-                    for &a in alts {
-                        index.word(a).literals.push(id);
-                    }
-                }
-                ids.push(id);
-            }
+            let literals = p
+                .required
+                .iter()
+                .map(|alts| alts.iter().map(|&a| index.word(a)).collect())
+                .collect();
             index.needs.push(Needs {
-                literals: ids.into_boxed_slice(),
+                literals,
                 lists: p.required_classes,
                 mentions: p.required_mentions.clone().into_boxed_slice(),
             });
         }
-        index.literals = literal_ids.len();
         index
     }
 
-    /// What symbol `w` tells the index, made empty on first use.
-    fn word(&mut self, w: Sym) -> &mut Word {
-        let at = w as usize;
-        if self.word_of.len() <= at {
-            self.word_of.resize(at + 1, NO_WORD);
+    /// The position in `words` of symbol `w`, added on first use.
+    fn word(&mut self, w: Sym) -> u32 {
+        let sym = w as usize;
+        if self.word_of.len() <= sym {
+            self.word_of.resize(sym + 1, NO_WORD);
         }
-        if self.word_of[at] == NO_WORD {
-            self.word_of[at] = self.words.len() as u32;
-            self.words.push(Word::default());
+        if self.word_of[sym] == NO_WORD {
+            self.word_of[sym] = self.words.len() as u32;
+            self.words.push(Box::default());
         }
-        &mut self.words[self.word_of[at] as usize]
+        self.word_of[sym]
     }
 
     /// The patterns that may match a sentence, in list order.
-    pub fn candidates<'s>(&'s self, sentence: Sentence<'_>, scratch: &'s mut Scratch) -> impl Iterator<Item = usize> + 's {
+    pub fn candidates<'s>(&self, sentence: Sentence<'_>, scratch: &'s mut Scratch) -> &'s [usize] {
         let Scratch {
             patterns,
-            literals,
             seen,
             sentence: stamp,
+            fit,
         } = scratch;
         patterns.clear();
         patterns.extend_from_slice(&self.always);
-        literals.clear();
-        literals.resize(self.literals.div_ceil(64), 0);
+        fit.clear();
         // A new stamp marks no word seen; when stamps run out, start over.
         *stamp = stamp.wrapping_add(1);
         if *stamp == 0 || seen.len() != self.words.len() {
@@ -683,41 +666,31 @@ impl PatternIndex {
             seen.resize(self.words.len(), 0);
             *stamp = 1;
         }
+        let stamp = *stamp;
         for &w in sentence.words {
-            let Some(&at) = self.word_of.get(w as usize).filter(|&&at| at != NO_WORD) else {
-                continue;
-            };
-            if std::mem::replace(&mut seen[at as usize], *stamp) == *stamp {
+            let Some(&at) = self.word_of.get(w as usize) else { continue };
+            if at == NO_WORD || std::mem::replace(&mut seen[at as usize], stamp) == stamp {
                 continue;
             }
-            let word = &self.words[at as usize];
-            for (block, bits) in patterns.iter_mut().zip(word.patterns.iter()) {
+            for (block, bits) in patterns.iter_mut().zip(self.words[at as usize].iter()) {
                 *block |= bits;
             }
-            for &l in &word.literals {
-                literals[l as usize / 64] |= 1 << (l % 64);
+        }
+        let has = |alts: &[u32]| alts.iter().any(|&a| seen[a as usize] == stamp);
+        for (b, &bits) in patterns.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let i = b * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let needs = &self.needs[i];
+                if needs.lists & !sentence.lists == 0
+                    && needs.mentions.iter().all(|&m| m & sentence.mentions != 0)
+                    && needs.literals.iter().all(|alts| has(alts))
+                {
+                    fit.push(i);
+                }
             }
         }
-        let literals = &*literals;
-        let has = move |l: u32| literals[l as usize / 64] >> (l % 64) & 1 == 1;
-        let Sentence { lists, mentions, .. } = sentence;
-        ones(patterns).filter(move |&i| {
-            let needs = &self.needs[i];
-            needs.lists & !lists == 0 && needs.mentions.iter().all(|&m| m & mentions != 0) && needs.literals.iter().all(|&l| has(l))
-        })
+        fit
     }
-}
-
-/// The positions of the bits set in a bit set, in increasing order.
-fn ones(set: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    set.iter().enumerate().flat_map(|(b, &bits)| {
-        let mut bits = bits;
-        std::iter::from_fn(move || {
-            (bits != 0).then(|| {
-                let i = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                b * 64 + i
-            })
-        })
-    })
 }
