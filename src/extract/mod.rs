@@ -657,23 +657,20 @@ pub fn slug(s: &str) -> String {
     out
 }
 
-/// Appends the slug of `s` to `out`.
+/// Appends the slug of `s` to `out`: its runs of letters and digits,
+/// lower-cased, joined by dashes (an ASCII run is copied whole).
 fn push_slug(s: &str, out: &mut String) {
-    let start = out.len();
-    let mut dash = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            if dash && out.len() > start {
-                out.push('-');
-            }
-            dash = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
-            }
+    let words = s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    for (i, word) in words.enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        if word.is_ascii() {
+            let at = out.len();
+            out.push_str(word);
+            out[at..].make_ascii_lowercase();
         } else {
-            dash = true;
+            out.extend(word.chars().flat_map(char::to_lowercase));
         }
     }
 }
