@@ -166,9 +166,10 @@ pub(super) fn named_with_noun(d: &Doc<'_>, before: usize, noun: &str) -> Option<
 }
 
 fn pronouns(d: &mut Doc<'_>) {
-    let mut by_start: HashMap<usize, usize> = HashMap::default();
+    // The (last) mention starting at each token, `usize::MAX` for none.
+    let mut by_start = vec![usize::MAX; d.an.tokens.len()];
     for (i, m) in d.mentions.iter().enumerate() {
-        by_start.insert(m.tokens.start, i);
+        by_start[m.tokens.start] = i;
     }
     // Persons spoken of outside quotations, in text order: (entity, sentence).
     let mut history: Vec<(usize, usize)> = Vec::new();
@@ -181,8 +182,8 @@ fn pronouns(d: &mut Doc<'_>) {
     let mut t = 0;
     while t < d.an.tokens.len() {
         let si = d.sentence_of[t];
-        if let Some(&mi) = by_start.get(&t) {
-            let m = &d.mentions[mi];
+        if by_start[t] != usize::MAX {
+            let m = &d.mentions[by_start[t]];
             if m.etype == EntityType::Person && !m.demonym && !d.in_quote(t) {
                 history.push((m.entity, si));
                 subjects.push((m.entity, si));
