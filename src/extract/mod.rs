@@ -473,7 +473,7 @@ fn find_titles<'a>(d: &mut Doc<'a>) {
     d.plural_title_to = vec![None; n + 1];
     d.plural_title_from = vec![None; n];
     for i in 0..n {
-        if !pack.title_starts.contains(&d.syms[i]) {
+        if !pack.starts_title(d.syms[i]) {
             continue;
         }
         for len in 1..=pack.max_title_words.min(n - i) {

@@ -297,8 +297,8 @@ pub struct RulePack {
     pub title_seqs: HashMap<Box<[Sym]>, String>,
     /// Titles in the plural ("Labour MPs A and B"), to their key in `titles`.
     pub plural_title_seqs: HashMap<Box<[Sym]>, String>,
-    /// First words of titles.
-    pub title_starts: HashSet<Sym>,
+    /// Is each symbol the first word of a title (see `starts_title`)?
+    title_starts: Vec<bool>,
     /// The bit mask of each list the code reads (`List as usize`); 0 when the pack lacks it.
     pub list_mask: [u64; List::ALL.len()],
 }
@@ -461,6 +461,11 @@ impl RulePack {
     /// ("Nairobi" -> Kenya -> Africa).
     pub fn outer_entries(&self, entry: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(self.within_of(entry), |&e| self.within_of(e)).take(4)
+    }
+
+    /// Is the symbol the first word of a title?
+    pub fn starts_title(&self, sym: Sym) -> bool {
+        self.title_starts.get(sym as usize).is_some_and(|&b| b)
     }
 
     /// Is the lower-case `word` in the list?
@@ -906,6 +911,10 @@ impl Builder {
         }
         let word = |sym: Sym| words[sym as usize];
         let max_title_words = self.titles.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let mut title_starts = vec![false; interner.map.len()];
+        for seq in title_seqs.keys().chain(plural_title_seqs.keys()) {
+            title_starts[seq[0] as usize] = true;
+        }
         Ok(RulePack {
             entries: self.entries,
             gazetteer,
@@ -926,7 +935,7 @@ impl Builder {
             symbols: interner.map,
             class_bit: interner.class_bit,
             sym_class,
-            title_starts: title_seqs.keys().chain(plural_title_seqs.keys()).map(|seq| seq[0]).collect(),
+            title_starts,
             title_seqs,
             plural_title_seqs,
         })
