@@ -15,6 +15,7 @@ use crate::model::*;
 use crate::rules::pattern::{self, Item, PatternIndex};
 use crate::rules::{List, RulePack};
 use crate::text::{self, Analysis, TokenKind};
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
@@ -518,7 +519,8 @@ fn quote_spans(d: &Doc<'_>) -> Vec<Range<usize>> {
 }
 
 /// Turns the document's local results into sorted, deduplicated facts with global keys.
-fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
+/// The document's names, labels and texts are moved into the facts, not copied.
+fn facts(mut d: Doc<'_>, doc: &Document) -> DocFacts {
     // Only entities mentioned as actors (or used by a fact) make it out.
     let mut used = vec![false; d.entities.len()];
     let mut counts = vec![0usize; d.entities.len()];
@@ -540,47 +542,54 @@ fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
     let keys: Vec<String> = d.entities.iter().map(|e| entity_key(e.etype, &e.label)).collect();
     let sentence_span = |si: usize| d.an.sentences[si].span;
 
-    let mut entities: BTreeMap<String, EntityFact> = BTreeMap::new();
-    for (i, e) in d.entities.iter().enumerate() {
+    let mut entities: BTreeMap<&str, EntityFact> = BTreeMap::new();
+    for (i, e) in d.entities.iter_mut().enumerate() {
         if !used[i] {
             continue;
         }
-        let mut alts: BTreeSet<String> = e.names.clone();
+        let mut alts: BTreeSet<String> = std::mem::take(&mut e.names);
         if let Some(entry) = e.entry {
             alts.extend(d.pack.entries[entry].aliases.iter().cloned());
         }
         alts.remove(&e.label);
-        let f = entities.entry(keys[i].clone()).or_insert_with(|| EntityFact {
-            key: keys[i].clone(),
-            etype: e.etype,
-            label: e.label.clone(),
-            alt_labels: Vec::new(),
-            kind: e.kind.clone(),
-            mentions: 0,
-        });
-        f.mentions += counts[i];
-        let mut all: BTreeSet<String> = f.alt_labels.drain(..).collect();
-        all.extend(alts);
-        f.alt_labels = all.into_iter().collect();
+        match entities.entry(&keys[i]) {
+            Entry::Vacant(v) => {
+                v.insert(EntityFact {
+                    key: keys[i].clone(),
+                    etype: e.etype,
+                    label: std::mem::take(&mut e.label),
+                    alt_labels: alts.into_iter().collect(),
+                    kind: e.kind.take(),
+                    mentions: counts[i],
+                });
+            }
+            Entry::Occupied(mut o) => {
+                let f = o.get_mut();
+                f.mentions += counts[i];
+                let mut all: BTreeSet<String> = f.alt_labels.drain(..).collect();
+                all.extend(alts);
+                f.alt_labels = all.into_iter().collect();
+            }
+        }
     }
 
     let mut seen = BTreeSet::new();
     let mut relations = Vec::new();
     for r in &d.relations {
-        let (mut s, mut o) = (keys[r.subject].clone(), keys[r.object].clone());
+        let (mut s, mut o) = (keys[r.subject].as_str(), keys[r.object].as_str());
         if s == o {
             continue;
         }
         if crate::vocab::SYMMETRIC.contains(&r.predicate.as_str()) && s > o {
             std::mem::swap(&mut s, &mut o);
         }
-        if !seen.insert((s.clone(), r.predicate.clone(), o.clone())) {
+        if !seen.insert((s, r.predicate.as_str(), o)) {
             continue;
         }
         relations.push(RelationFact {
-            subject: s,
+            subject: s.to_string(),
             predicate: r.predicate.clone(),
-            object: o,
+            object: o.to_string(),
             evidence: Evidence {
                 rule: r.rule.clone(),
                 span: r.span,
@@ -592,37 +601,36 @@ fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
 
     let mut attributes = Vec::new();
     let mut seen_attr = BTreeSet::new();
-    for (ent, value, rule, span, si) in &d.attributes {
-        let key = keys[*ent].clone();
-        if !entities.contains_key(&key) {
+    for (ent, value, rule, span, si) in std::mem::take(&mut d.attributes) {
+        let key = keys[ent].as_str();
+        if !entities.contains_key(key) {
             continue;
         }
-        let v = match value {
+        let v = match &value {
             AttributeValue::Title(t) => format!("t:{}", t.to_lowercase()),
             AttributeValue::Age(a) => format!("a:{a}"),
         };
-        if !seen_attr.insert((key.clone(), v)) {
+        if !seen_attr.insert((key, v)) {
             continue;
         }
         attributes.push(AttributeFact {
-            entity: key,
-            value: value.clone(),
+            entity: key.to_string(),
+            value,
             evidence: Evidence {
-                rule: rule.clone(),
-                span: *span,
-                sentence: sentence_span(*si),
+                rule,
+                span,
+                sentence: sentence_span(si),
             },
         });
     }
 
-    let mut quotes: Vec<QuoteFact> = d
-        .quotes
-        .iter()
+    let mut quotes: Vec<QuoteFact> = std::mem::take(&mut d.quotes)
+        .into_iter()
         .map(|q| QuoteFact {
-            text: q.text.clone(),
+            text: q.text,
             speaker: q.speaker.map(|i| keys[i].clone()),
             evidence: Evidence {
-                rule: q.rule.clone(),
+                rule: q.rule,
                 span: q.span,
                 sentence: sentence_span(q.sentence),
             },
