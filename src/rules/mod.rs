@@ -289,6 +289,9 @@ pub struct RulePack {
     pub entry_by_name: HashMap<String, usize>,
     /// Lower-case words the rules mention, interned.
     pub symbols: HashMap<String, Sym>,
+    /// The symbol of each one-byte ASCII word (punctuation, "a"): a
+    /// quarter of the tokens, found without hashing.
+    byte_symbols: [Sym; 128],
     /// Bit of each lexicon list.
     pub class_bit: HashMap<String, u32>,
     /// Lists each symbol belongs to, as bits.
@@ -424,7 +427,10 @@ impl pattern::Symbols for Interner {
 impl RulePack {
     /// The symbol of a lower-case word (`NONE` when no rule mentions it).
     pub fn sym(&self, lower: &str) -> Sym {
-        self.symbols.get(lower).copied().unwrap_or(NONE)
+        match *lower.as_bytes() {
+            [b] if b.is_ascii() => self.byte_symbols[usize::from(b)],
+            _ => self.symbols.get(lower).copied().unwrap_or(NONE),
+        }
     }
 
     /// The bit of a lexicon list (for `Lexicon::has`); lists the code names always exist.
@@ -932,6 +938,11 @@ impl Builder {
             implies: self.implies,
             entry_by_name,
             list_mask: List::ALL.map(|(_, name)| interner.class_bit.get(name).map_or(0, |&b| 1u64 << b)),
+            byte_symbols: std::array::from_fn(|b| {
+                let word = [b as u8];
+                let word = std::str::from_utf8(&word).expect("ASCII");
+                interner.map.get(word).copied().unwrap_or(NONE)
+            }),
             symbols: interner.map,
             class_bit: interner.class_bit,
             sym_class,
