@@ -436,12 +436,13 @@ fn lower_tokens(d: &mut Doc<'_>) {
     let mut syms = Vec::with_capacity(n);
     let mut cap = Vec::with_capacity(n);
     let mut lower_word = Vec::with_capacity(n);
-    for i in 0..n {
+    for t in &d.an.tokens {
         let start = text.len();
-        let w = d.tok(i);
-        let word = d.an.tokens[i].kind == TokenKind::Word;
-        cap.push(word && w.starts_with(char::is_uppercase));
-        lower_word.push(w == "-" || (word && w.starts_with(char::is_lowercase)));
+        let w = &d.text[t.start..t.end];
+        let word = t.kind == TokenKind::Word;
+        let first = w.chars().next().unwrap_or(' ');
+        cap.push(word && first.is_uppercase());
+        lower_word.push(w == "-" || (word && first.is_lowercase()));
         if w.is_ascii() {
             text.push_str(w);
             text[start..].make_ascii_lowercase();
