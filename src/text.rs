@@ -99,7 +99,20 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
     // or continue, never again after an ASCII word.
     let char_at = |i: usize| line[i..].chars().next();
     let mut i = 0;
-    while let Some(c) = char_at(i) {
+    while i < bytes.len() {
+        // ASCII whitespace (as `char::is_whitespace` has it) and ASCII
+        // characters need no decoding.
+        let c = match bytes[i] {
+            b' ' | b'\t'..=b'\r' => {
+                i += 1;
+                continue;
+            }
+            b if b.is_ascii() => char::from(b),
+            _ => match char_at(i) {
+                Some(c) => c,
+                None => break,
+            },
+        };
         let after = i + c.len_utf8();
         if c.is_whitespace() {
             i = after;

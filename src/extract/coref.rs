@@ -115,12 +115,12 @@ fn references(d: &mut Doc<'_>) {
         }
     }
     let mut new = Vec::new();
-    let mut candidates = crate::rules::pattern::Scratch::default();
+    let mut candidates = super::Candidates::new(d, &d.pack.reference_index);
     for si in 0..d.an.sentences.len() {
-        let Some((rules, (items, spans))) = d.candidate_rules(si, &d.pack.reference_index, &d.pack.references, &mut candidates) else {
+        let Some((rules, (items, spans))) = candidates.of(d, si) else {
             continue;
         };
-        for rule in rules {
+        for rule in rules.iter().map(|&r| &d.pack.references[r]) {
             for m in rule.pattern.find_all(&items, d.pack) {
                 let tokens = spans[m.start].start..spans[m.end - 1].end;
                 if tokens.clone().any(|t| taken[t]) {
@@ -202,9 +202,10 @@ pub(super) fn named_with_noun(d: &Doc<'_>, before: usize, noun: &str) -> Option<
 }
 
 fn pronouns(d: &mut Doc<'_>) {
-    let mut by_start: HashMap<usize, usize> = HashMap::default();
+    // The (last) mention starting at each token, `usize::MAX` for none.
+    let mut by_start = vec![usize::MAX; d.an.tokens.len()];
     for (i, m) in d.mentions.iter().enumerate() {
-        by_start.insert(m.tokens.start, i);
+        by_start[m.tokens.start] = i;
     }
     // Persons spoken of outside quotations, in text order: (entity, sentence).
     let mut history: Vec<(usize, usize)> = Vec::new();
@@ -217,8 +218,8 @@ fn pronouns(d: &mut Doc<'_>) {
     let mut t = 0;
     while t < d.an.tokens.len() {
         let si = d.sentence_of[t];
-        if let Some(&mi) = by_start.get(&t) {
-            let m = &d.mentions[mi];
+        if by_start[t] != usize::MAX {
+            let m = &d.mentions[by_start[t]];
             if m.etype == EntityType::Person && !m.demonym && !d.in_quote(t) {
                 history.push((m.entity, si));
                 subjects.push((m.entity, si));

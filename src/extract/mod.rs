@@ -12,9 +12,10 @@ mod quotes;
 mod relations;
 
 use crate::model::*;
-use crate::rules::pattern::Item;
+use crate::rules::pattern::{self, Item, PatternIndex};
 use crate::rules::{List, RulePack};
 use crate::text::{self, Analysis, TokenKind};
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
@@ -67,6 +68,52 @@ pub(crate) struct LocalQuote {
 /// The items of a sentence for the pattern matcher, and the token range of each.
 pub(crate) type SentenceItems<'d> = (Vec<Item<'d>>, Vec<Range<usize>>);
 
+/// The rules of a pattern index that may match each sentence of a
+/// document, as its mentions stand: their trigger word is there, and so are
+/// their other words, lexicon lists and kinds of mention. Keeps its
+/// buffers from one sentence to the next.
+pub(crate) struct Candidates<'i> {
+    index: &'i PatternIndex,
+    /// The kinds of mention ([`pattern::mention_bit`]s) within each
+    /// sentence (perhaps more than its items show).
+    mentions: Vec<u8>,
+    scratch: pattern::Scratch,
+}
+
+impl<'i> Candidates<'i> {
+    pub fn new(d: &Doc<'_>, index: &'i PatternIndex) -> Self {
+        let mut mentions = vec![0; d.an.sentences.len()];
+        for m in &d.mentions {
+            let si = d.sentence_of[m.tokens.start];
+            if m.tokens.end <= d.an.sentences[si].tokens.end {
+                mentions[si] |= pattern::mention_bit(m.etype, m.demonym);
+            }
+        }
+        Candidates {
+            index,
+            mentions,
+            scratch: pattern::Scratch::default(),
+        }
+    }
+
+    /// The rules that may match sentence `si`, in pack order, with the
+    /// sentence's items and the token range of each; `None` when no rule
+    /// can match.
+    pub fn of<'s, 'd>(&'s mut self, d: &'d Doc<'_>, si: usize) -> Option<(&'s [usize], SentenceItems<'d>)> {
+        let tokens = d.an.sentences[si].tokens.clone();
+        let sentence = pattern::Sentence {
+            words: &d.syms[tokens],
+            lists: d.sentence_lists[si],
+            mentions: self.mentions[si],
+        };
+        let fit = self.index.candidates(sentence, &mut self.scratch);
+        if fit.is_empty() {
+            return None;
+        }
+        Some((fit, d.items(si)))
+    }
+}
+
 pub(crate) struct Doc<'a> {
     pub text: &'a str,
     pub an: Analysis,
@@ -89,10 +136,8 @@ pub(crate) struct Doc<'a> {
     /// Is each token a word starting with a lower-case letter, or a hyphen
     /// (the pattern matcher's `lower`)?
     pub lower_word: Vec<bool>,
-    /// The distinct symbols of each sentence, sorted, one after the other.
-    pub words: Vec<crate::rules::pattern::Sym>,
-    /// Each sentence's range in `words` and the lexicon lists its tokens are in.
-    pub sentence_words: Vec<(Range<usize>, u64)>,
+    /// The lexicon lists the tokens of each sentence are in.
+    pub sentence_lists: Vec<u64>,
     /// The longest title starting at each token: (token after it, title).
     pub title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
     /// The longest title ending before each token: (first token, title).
@@ -248,32 +293,6 @@ impl<'a> Doc<'a> {
         (items, spans)
     }
 
-    /// The sorted words of a sentence and the lexicon lists its tokens are
-    /// in, for `PatternIndex::candidates`.
-    pub fn sentence_words(&self, sentence: usize) -> (&[crate::rules::pattern::Sym], u64) {
-        let (range, classes) = &self.sentence_words[sentence];
-        (&self.words[range.clone()], *classes)
-    }
-
-    /// The rules of `rules` that may match sentence `si` (their trigger word
-    /// is there, by `index`, and so are their other words), in pack order,
-    /// with the sentence's items and the token range of each; `None` when
-    /// no rule can match.
-    pub fn candidate_rules<'r, R>(
-        &self,
-        si: usize,
-        index: &crate::rules::pattern::PatternIndex,
-        rules: &'r [R],
-        scratch: &mut crate::rules::pattern::Scratch,
-    ) -> Option<(Vec<&'r R>, SentenceItems<'_>)> {
-        let (words, classes) = self.sentence_words(si);
-        let fit: Vec<&R> = index.candidates(words, classes, scratch).map(|r| &rules[r]).collect();
-        if fit.is_empty() {
-            return None;
-        }
-        Some((fit, self.items(si)))
-    }
-
     /// Is token `i` in the lexicon list `class`?
     pub fn in_list(&self, i: usize, list: List) -> bool {
         self.pack.in_list(self.syms[i], list)
@@ -374,8 +393,7 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         syms: Vec::new(),
         cap: Vec::new(),
         lower_word: Vec::new(),
-        words: Vec::new(),
-        sentence_words: Vec::new(),
+        sentence_lists: Vec::new(),
         mention_start: Vec::new(),
         mention_end: Vec::new(),
         title_from: Vec::new(),
@@ -418,12 +436,13 @@ fn lower_tokens(d: &mut Doc<'_>) {
     let mut syms = Vec::with_capacity(n);
     let mut cap = Vec::with_capacity(n);
     let mut lower_word = Vec::with_capacity(n);
-    for i in 0..n {
+    for t in &d.an.tokens {
         let start = text.len();
-        let w = d.tok(i);
-        let word = d.an.tokens[i].kind == TokenKind::Word;
-        cap.push(word && w.starts_with(char::is_uppercase));
-        lower_word.push(w == "-" || (word && w.starts_with(char::is_lowercase)));
+        let w = &d.text[t.start..t.end];
+        let word = t.kind == TokenKind::Word;
+        let first = w.chars().next().unwrap_or(' ');
+        cap.push(word && first.is_uppercase());
+        lower_word.push(w == "-" || (word && first.is_lowercase()));
         if w.is_ascii() {
             text.push_str(w);
             text[start..].make_ascii_lowercase();
@@ -438,31 +457,13 @@ fn lower_tokens(d: &mut Doc<'_>) {
     d.syms = syms;
     d.cap = cap;
     d.lower_word = lower_word;
-    index_sentence_words(d);
-}
-
-/// The sorted, distinct words of every sentence and the lexicon lists they
-/// are in, once per document (both coreference and relations read them).
-fn index_sentence_words(d: &mut Doc<'_>) {
-    let mut words = Vec::with_capacity(d.syms.len());
-    let mut ranges = Vec::with_capacity(d.an.sentences.len());
-    let mut sentence = Vec::new();
-    for s in &d.an.sentences {
-        sentence.clear();
-        sentence.extend(
-            d.syms[s.tokens.clone()]
-                .iter()
-                .copied()
-                .filter(|&w| w != crate::rules::pattern::NONE),
-        );
-        sentence.sort_unstable();
-        sentence.dedup();
-        let classes = sentence.iter().fold(0u64, |m, &w| m | d.pack.sym_class[w as usize]);
-        ranges.push((words.len()..words.len() + sentence.len(), classes));
-        words.extend_from_slice(&sentence);
-    }
-    d.words = words;
-    d.sentence_words = ranges;
+    // The lexicon lists of every sentence, once per document (both
+    // coreference and relations read them).
+    d.sentence_lists =
+        d.an.sentences
+            .iter()
+            .map(|s| d.syms[s.tokens.clone()].iter().fold(0, |m, &w| m | d.pack.classes_of(w)))
+            .collect();
 }
 
 /// Every title of the text, by its first and its last token.
@@ -474,7 +475,7 @@ fn find_titles<'a>(d: &mut Doc<'a>) {
     d.plural_title_to = vec![None; n + 1];
     d.plural_title_from = vec![None; n];
     for i in 0..n {
-        if !pack.title_starts.contains(&d.syms[i]) {
+        if !pack.starts_title(d.syms[i]) {
             continue;
         }
         for len in 1..=pack.max_title_words.min(n - i) {
@@ -519,7 +520,8 @@ fn quote_spans(d: &Doc<'_>) -> Vec<Range<usize>> {
 }
 
 /// Turns the document's local results into sorted, deduplicated facts with global keys.
-fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
+/// The document's names, labels and texts are moved into the facts, not copied.
+fn facts(mut d: Doc<'_>, doc: &Document) -> DocFacts {
     // Only entities mentioned as actors (or used by a fact) make it out.
     let mut used = vec![false; d.entities.len()];
     let mut counts = vec![0usize; d.entities.len()];
@@ -541,47 +543,54 @@ fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
     let keys: Vec<String> = d.entities.iter().map(|e| entity_key(e.etype, &e.label)).collect();
     let sentence_span = |si: usize| d.an.sentences[si].span;
 
-    let mut entities: BTreeMap<String, EntityFact> = BTreeMap::new();
-    for (i, e) in d.entities.iter().enumerate() {
+    let mut entities: BTreeMap<&str, EntityFact> = BTreeMap::new();
+    for (i, e) in d.entities.iter_mut().enumerate() {
         if !used[i] {
             continue;
         }
-        let mut alts: BTreeSet<String> = e.names.clone();
+        let mut alts: BTreeSet<String> = std::mem::take(&mut e.names);
         if let Some(entry) = e.entry {
             alts.extend(d.pack.entries[entry].aliases.iter().cloned());
         }
         alts.remove(&e.label);
-        let f = entities.entry(keys[i].clone()).or_insert_with(|| EntityFact {
-            key: keys[i].clone(),
-            etype: e.etype,
-            label: e.label.clone(),
-            alt_labels: Vec::new(),
-            kind: e.kind.clone(),
-            mentions: 0,
-        });
-        f.mentions += counts[i];
-        let mut all: BTreeSet<String> = f.alt_labels.drain(..).collect();
-        all.extend(alts);
-        f.alt_labels = all.into_iter().collect();
+        match entities.entry(&keys[i]) {
+            Entry::Vacant(v) => {
+                v.insert(EntityFact {
+                    key: keys[i].clone(),
+                    etype: e.etype,
+                    label: std::mem::take(&mut e.label),
+                    alt_labels: alts.into_iter().collect(),
+                    kind: e.kind.take(),
+                    mentions: counts[i],
+                });
+            }
+            Entry::Occupied(mut o) => {
+                let f = o.get_mut();
+                f.mentions += counts[i];
+                let mut all: BTreeSet<String> = f.alt_labels.drain(..).collect();
+                all.extend(alts);
+                f.alt_labels = all.into_iter().collect();
+            }
+        }
     }
 
     let mut seen = BTreeSet::new();
     let mut relations = Vec::new();
     for r in &d.relations {
-        let (mut s, mut o) = (keys[r.subject].clone(), keys[r.object].clone());
+        let (mut s, mut o) = (keys[r.subject].as_str(), keys[r.object].as_str());
         if s == o {
             continue;
         }
         if crate::vocab::SYMMETRIC.contains(&r.predicate.as_str()) && s > o {
             std::mem::swap(&mut s, &mut o);
         }
-        if !seen.insert((s.clone(), r.predicate.clone(), o.clone())) {
+        if !seen.insert((s, r.predicate.as_str(), o)) {
             continue;
         }
         relations.push(RelationFact {
-            subject: s,
+            subject: s.to_string(),
             predicate: r.predicate.clone(),
-            object: o,
+            object: o.to_string(),
             evidence: Evidence {
                 rule: r.rule.clone(),
                 span: r.span,
@@ -593,37 +602,36 @@ fn facts(d: Doc<'_>, doc: &Document) -> DocFacts {
 
     let mut attributes = Vec::new();
     let mut seen_attr = BTreeSet::new();
-    for (ent, value, rule, span, si) in &d.attributes {
-        let key = keys[*ent].clone();
-        if !entities.contains_key(&key) {
+    for (ent, value, rule, span, si) in std::mem::take(&mut d.attributes) {
+        let key = keys[ent].as_str();
+        if !entities.contains_key(key) {
             continue;
         }
-        let v = match value {
+        let v = match &value {
             AttributeValue::Title(t) => format!("t:{}", t.to_lowercase()),
             AttributeValue::Age(a) => format!("a:{a}"),
         };
-        if !seen_attr.insert((key.clone(), v)) {
+        if !seen_attr.insert((key, v)) {
             continue;
         }
         attributes.push(AttributeFact {
-            entity: key,
-            value: value.clone(),
+            entity: key.to_string(),
+            value,
             evidence: Evidence {
-                rule: rule.clone(),
-                span: *span,
-                sentence: sentence_span(*si),
+                rule,
+                span,
+                sentence: sentence_span(si),
             },
         });
     }
 
-    let mut quotes: Vec<QuoteFact> = d
-        .quotes
-        .iter()
+    let mut quotes: Vec<QuoteFact> = std::mem::take(&mut d.quotes)
+        .into_iter()
         .map(|q| QuoteFact {
-            text: q.text.clone(),
+            text: q.text,
             speaker: q.speaker.map(|i| keys[i].clone()),
             evidence: Evidence {
-                rule: q.rule.clone(),
+                rule: q.rule,
                 span: q.span,
                 sentence: sentence_span(q.sentence),
             },
@@ -658,23 +666,20 @@ pub fn slug(s: &str) -> String {
     out
 }
 
-/// Appends the slug of `s` to `out`.
+/// Appends the slug of `s` to `out`: its runs of letters and digits,
+/// lower-cased, joined by dashes (an ASCII run is copied whole).
 fn push_slug(s: &str, out: &mut String) {
-    let start = out.len();
-    let mut dash = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            if dash && out.len() > start {
-                out.push('-');
-            }
-            dash = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
-            }
+    let words = s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    for (i, word) in words.enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        if word.is_ascii() {
+            let at = out.len();
+            out.push_str(word);
+            out[at..].make_ascii_lowercase();
         } else {
-            dash = true;
+            out.extend(word.chars().flat_map(char::to_lowercase));
         }
     }
 }

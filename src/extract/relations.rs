@@ -9,7 +9,7 @@ use crate::rules::{Anchor, List};
 
 pub(super) fn extract(d: &mut Doc<'_>) {
     let mut found = Vec::new();
-    let mut candidates = crate::rules::pattern::Scratch::default();
+    let mut candidates = super::Candidates::new(d, &d.pack.relation_index);
     let joiners = Joiners {
         and: d.pack.sym("and"),
         the: d.pack.sym("the"),
@@ -20,10 +20,10 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     // Few documents have a rule that needs it: counted on first use.
     let main_actor = std::cell::OnceCell::new();
     for si in 0..d.an.sentences.len() {
-        let Some((rules, (items, spans))) = d.candidate_rules(si, &d.pack.relation_index, &d.pack.relations, &mut candidates) else {
+        let Some((rules, (items, spans))) = candidates.of(d, si) else {
             continue;
         };
-        for rule in rules {
+        for rule in rules.iter().map(|&r| &d.pack.relations[r]) {
             let mut matches = rule.pattern.find_all(&items, d.pack);
             // Of matches that share their end and object, the one starting
             // last binds the nearest subject ("X, chief of Y, said" is X's).

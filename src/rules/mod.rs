@@ -289,6 +289,9 @@ pub struct RulePack {
     pub entry_by_name: HashMap<String, usize>,
     /// Lower-case words the rules mention, interned.
     pub symbols: HashMap<String, Sym>,
+    /// The symbol of each one-byte ASCII word (punctuation, "a"): a
+    /// quarter of the tokens, found without hashing.
+    byte_symbols: [Sym; 128],
     /// Bit of each lexicon list.
     pub class_bit: HashMap<String, u32>,
     /// Lists each symbol belongs to, as bits.
@@ -297,8 +300,8 @@ pub struct RulePack {
     pub title_seqs: HashMap<Box<[Sym]>, String>,
     /// Titles in the plural ("Labour MPs A and B"), to their key in `titles`.
     pub plural_title_seqs: HashMap<Box<[Sym]>, String>,
-    /// First words of titles.
-    pub title_starts: HashSet<Sym>,
+    /// Is each symbol the first word of a title (see `starts_title`)?
+    title_starts: Vec<bool>,
     /// The bit mask of each list the code reads (`List as usize`); 0 when the pack lacks it.
     pub list_mask: [u64; List::ALL.len()],
 }
@@ -424,7 +427,10 @@ impl pattern::Symbols for Interner {
 impl RulePack {
     /// The symbol of a lower-case word (`NONE` when no rule mentions it).
     pub fn sym(&self, lower: &str) -> Sym {
-        self.symbols.get(lower).copied().unwrap_or(NONE)
+        match *lower.as_bytes() {
+            [b] if b.is_ascii() => self.byte_symbols[usize::from(b)],
+            _ => self.symbols.get(lower).copied().unwrap_or(NONE),
+        }
     }
 
     /// The bit of a lexicon list (for `Lexicon::has`); lists the code names always exist.
@@ -461,6 +467,11 @@ impl RulePack {
     /// ("Nairobi" -> Kenya -> Africa).
     pub fn outer_entries(&self, entry: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(self.within_of(entry), |&e| self.within_of(e)).take(4)
+    }
+
+    /// Is the symbol the first word of a title?
+    pub fn starts_title(&self, sym: Sym) -> bool {
+        self.title_starts.get(sym as usize).is_some_and(|&b| b)
     }
 
     /// Is the lower-case `word` in the list?
@@ -906,6 +917,10 @@ impl Builder {
         }
         let word = |sym: Sym| words[sym as usize];
         let max_title_words = self.titles.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let mut title_starts = vec![false; interner.map.len()];
+        for seq in title_seqs.keys().chain(plural_title_seqs.keys()) {
+            title_starts[seq[0] as usize] = true;
+        }
         Ok(RulePack {
             entries: self.entries,
             gazetteer,
@@ -923,10 +938,15 @@ impl Builder {
             implies: self.implies,
             entry_by_name,
             list_mask: List::ALL.map(|(_, name)| interner.class_bit.get(name).map_or(0, |&b| 1u64 << b)),
+            byte_symbols: std::array::from_fn(|b| {
+                let word = [b as u8];
+                let word = std::str::from_utf8(&word).expect("ASCII");
+                interner.map.get(word).copied().unwrap_or(NONE)
+            }),
             symbols: interner.map,
             class_bit: interner.class_bit,
             sym_class,
-            title_starts: title_seqs.keys().chain(plural_title_seqs.keys()).map(|seq| seq[0]).collect(),
+            title_starts,
             title_seqs,
             plural_title_seqs,
         })

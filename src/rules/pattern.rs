@@ -70,6 +70,8 @@ pub struct Pattern {
     required: Vec<Vec<Sym>>,
     /// Lexicon lists a token of the sentence must be in, as bits.
     required_classes: u64,
+    /// For each slot, the kinds of mention it takes ([`mention_bit`]).
+    required_mentions: Vec<u8>,
 }
 
 /// A syntax error at a byte column of the pattern string.
@@ -113,11 +115,16 @@ impl Pattern {
             .iter()
             .filter_map(|e| if let Elem::Class(c) = e { Some(1u64 << c) } else { None })
             .fold(0, |a, b| a | b);
+        let required_mentions = elems
+            .iter()
+            .filter_map(|e| if let Elem::Slot(slot) = e { Some(slot.mentions()) } else { None })
+            .collect();
         Ok(Pattern {
             source: src.to_string(),
             elems,
             required,
             required_classes,
+            required_mentions,
         })
     }
 
@@ -222,7 +229,20 @@ fn parse_slot(inner: &str) -> Result<Slot, String> {
     })
 }
 
+/// The bit of a kind of mention, for the quick test of slots before matching:
+/// one per entity type, for names and for demonyms.
+pub fn mention_bit(etype: EntityType, demonym: bool) -> u8 {
+    1 << (etype as u8 + if demonym { 4 } else { 0 })
+}
+
 impl Slot {
+    /// The kinds of mention the slot may take, as [`mention_bit`]s (its
+    /// curated kind aside).
+    fn mentions(&self) -> u8 {
+        let types: &[EntityType] = if self.types.is_empty() { &EntityType::ALL } else { &self.types };
+        types.iter().fold(0, |bits, &t| bits | mention_bit(t, self.demonym))
+    }
+
     /// Does the slot take this item: a mention of one of its types and its kind?
     fn accepts(&self, item: &Item) -> bool {
         match *item {
@@ -528,112 +548,149 @@ mod tests {
 /// words instead of testing every pattern: each pattern is filed under the
 /// alternatives of one mandatory word (patterns without one are always
 /// tried), then must find each of its mandatory literals (one of its
-/// alternatives) and lexicon lists in the sentence. Sets of patterns and of
-/// literals are bit sets, so a sentence's candidates come out in list
-/// order, once each, without sorting or searching.
+/// alternatives), lexicon lists and kinds of mention in the sentence. The
+/// patterns are a bit set, so a sentence's candidates come out in list
+/// order, once each, without sorting.
 #[derive(Clone, Debug, Default)]
 pub struct PatternIndex {
-    by_word: rustc_hash::FxHashMap<Sym, Word>,
+    /// The position in `words` of each symbol the patterns mention
+    /// (`NO_WORD` for the others): symbols are dense, so finding a word is
+    /// indexing, not hashing.
+    word_of: Vec<u32>,
+    /// The patterns filed under each word, as bits (empty when none).
+    words: Vec<Box<[u64]>>,
     always: Box<[u64]>,
-    /// Per pattern: the ids of its mandatory literals and the lexicon lists
-    /// it needs, as bits.
-    needs: Vec<(Box<[u32]>, u64)>,
-    /// How many distinct mandatory literals the patterns have.
-    literals: usize,
+    needs: Vec<Needs>,
 }
 
-/// What a word tells the index.
-#[derive(Clone, Debug, Default)]
-struct Word {
-    /// The patterns filed under it, as bits (empty when none).
-    patterns: Box<[u64]>,
-    /// The mandatory literals it is an alternative of.
-    literals: Vec<u32>,
+const NO_WORD: u32 = u32::MAX;
+
+/// What a pattern needs of a sentence besides its trigger word.
+#[derive(Clone, Debug)]
+struct Needs {
+    /// For each mandatory literal, its alternatives (positions in `words`).
+    literals: Box<[Box<[u32]>]>,
+    /// The lexicon lists it needs, as bits.
+    lists: u64,
+    /// For each slot, the kinds of mention it takes ([`mention_bit`]s).
+    mentions: Box<[u8]>,
 }
 
-/// Bit sets `PatternIndex::candidates` reuses from sentence to sentence.
+/// What a sentence offers the patterns.
+#[derive(Clone, Copy, Debug)]
+pub struct Sentence<'s> {
+    /// The symbols of its tokens, in any order, repeated or `NONE`.
+    pub words: &'s [Sym],
+    /// The lexicon lists its tokens are in, as bits.
+    pub lists: u64,
+    /// The kinds of mention it has, as [`mention_bit`]s.
+    pub mentions: u8,
+}
+
+/// What `PatternIndex::candidates` reuses from sentence to sentence.
 #[derive(Debug, Default)]
 pub struct Scratch {
     patterns: Vec<u64>,
-    literals: Vec<u64>,
+    /// The sentence each word was last seen in (by `sentence`): whether a
+    /// word is in the sentence is one comparison, and a repeated word is
+    /// looked at once.
+    seen: Vec<u32>,
+    sentence: u32,
+    /// The candidates found.
+    fit: Vec<usize>,
 }
 
 impl PatternIndex {
     /// `word` gives the text of a symbol.
     pub fn new<'p, 'w>(patterns: impl ExactSizeIterator<Item = &'p Pattern>, word: impl Fn(Sym) -> &'w str + Copy) -> Self {
         let blocks = patterns.len().div_ceil(64);
-        let empty = || vec![0u64; blocks].into_boxed_slice();
         let mut index = PatternIndex {
-            always: empty(),
+            always: vec![0u64; blocks].into_boxed_slice(),
             ..PatternIndex::default()
         };
-        let mut literal_ids: rustc_hash::FxHashMap<&[Sym], u32> = Default::default();
         for (i, p) in patterns.enumerate() {
             let triggers = p.triggers(word);
             if triggers.is_empty() {
                 index.always[i / 64] |= 1 << (i % 64);
             }
             for &w in triggers {
-                let filed = &mut index.by_word.entry(w).or_default().patterns;
+                let at = index.word(w);
+                let filed = &mut index.words[at as usize];
                 if filed.is_empty() {
-                    *filed = empty();
+                    *filed = vec![0u64; blocks].into_boxed_slice();
                 }
                 filed[i / 64] |= 1 << (i % 64);
             }
-            let mut ids = Vec::with_capacity(p.required.len());
-            for alts in &p.required {
-                let next = literal_ids.len() as u32;
-                let id = *literal_ids.entry(alts).or_insert(next);
-                if id == next {
-                    for &a in alts {
-                        index.by_word.entry(a).or_default().literals.push(id);
-                    }
-                }
-                ids.push(id);
-            }
-            index.needs.push((ids.into_boxed_slice(), p.required_classes));
+            let literals = p
+                .required
+                .iter()
+                .map(|alts| alts.iter().map(|&a| index.word(a)).collect())
+                .collect();
+            index.needs.push(Needs {
+                literals,
+                lists: p.required_classes,
+                mentions: p.required_mentions.clone().into_boxed_slice(),
+            });
         }
-        index.literals = literal_ids.len();
         index
     }
 
-    /// The patterns that may match a sentence with these (sorted, unique)
-    /// words, whose tokens belong to the lists `classes`, in list order.
-    pub fn candidates<'s>(&'s self, words: &[Sym], classes: u64, scratch: &'s mut Scratch) -> impl Iterator<Item = usize> + 's {
-        let Scratch { patterns, literals } = scratch;
+    /// The position in `words` of symbol `w`, added on first use.
+    fn word(&mut self, w: Sym) -> u32 {
+        let sym = w as usize;
+        if self.word_of.len() <= sym {
+            self.word_of.resize(sym + 1, NO_WORD);
+        }
+        if self.word_of[sym] == NO_WORD {
+            self.word_of[sym] = self.words.len() as u32;
+            self.words.push(Box::default());
+        }
+        self.word_of[sym]
+    }
+
+    /// The patterns that may match a sentence, in list order.
+    pub fn candidates<'s>(&self, sentence: Sentence<'_>, scratch: &'s mut Scratch) -> &'s [usize] {
+        let Scratch {
+            patterns,
+            seen,
+            sentence: stamp,
+            fit,
+        } = scratch;
         patterns.clear();
         patterns.extend_from_slice(&self.always);
-        literals.clear();
-        literals.resize(self.literals.div_ceil(64), 0);
-        for w in words {
-            if let Some(word) = self.by_word.get(w) {
-                for (block, bits) in patterns.iter_mut().zip(word.patterns.iter()) {
-                    *block |= bits;
-                }
-                for &l in &word.literals {
-                    literals[l as usize / 64] |= 1 << (l % 64);
+        fit.clear();
+        // A new stamp marks no word seen; when stamps run out, start over.
+        *stamp = stamp.wrapping_add(1);
+        if *stamp == 0 || seen.len() != self.words.len() {
+            seen.clear();
+            seen.resize(self.words.len(), 0);
+            *stamp = 1;
+        }
+        let stamp = *stamp;
+        for &w in sentence.words {
+            let Some(&at) = self.word_of.get(w as usize) else { continue };
+            if at == NO_WORD || std::mem::replace(&mut seen[at as usize], stamp) == stamp {
+                continue;
+            }
+            for (block, bits) in patterns.iter_mut().zip(self.words[at as usize].iter()) {
+                *block |= bits;
+            }
+        }
+        let has = |alts: &[u32]| alts.iter().any(|&a| seen[a as usize] == stamp);
+        for (b, &bits) in patterns.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let i = b * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let needs = &self.needs[i];
+                if needs.lists & !sentence.lists == 0
+                    && needs.mentions.iter().all(|&m| m & sentence.mentions != 0)
+                    && needs.literals.iter().all(|alts| has(alts))
+                {
+                    fit.push(i);
                 }
             }
         }
-        let literals = &*literals;
-        let has = move |l: u32| literals[l as usize / 64] >> (l % 64) & 1 == 1;
-        ones(patterns).filter(move |&i| {
-            let (ids, lists) = &self.needs[i];
-            lists & !classes == 0 && ids.iter().all(|&l| has(l))
-        })
+        fit
     }
-}
-
-/// The positions of the bits set in a bit set, in increasing order.
-fn ones(set: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    set.iter().enumerate().flat_map(|(b, &bits)| {
-        let mut bits = bits;
-        std::iter::from_fn(move || {
-            (bits != 0).then(|| {
-                let i = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                b * 64 + i
-            })
-        })
-    })
 }
