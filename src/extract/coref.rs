@@ -22,10 +22,49 @@ pub(super) fn resolve(d: &mut Doc<'_>) {
 }
 
 /// "Yukos said it would appeal", "The US has said that it": the subject
-/// "it" of a clause an organisation or place reports is that actor.
+/// "it" of a clause an organisation or place reports is that actor; "It
+/// said" opening a sentence is the organisation named last.
 fn reported_it(d: &mut Doc<'_>) {
     let n = d.an.tokens.len();
     let mut new = Vec::new();
+    // "Yukos sued Gazprom. It said it would appeal": a sentence opening
+    // with "It" and a verb of saying speaks for the organisation that opened
+    // the sentence before, else for the one named last in it.
+    let mut opened_by: Option<(usize, usize)> = None; // (sentence, organisation)
+    for (si, sentence) in d.an.sentences.iter().enumerate() {
+        let t = sentence.tokens.start;
+        let first = d
+            .mention_at(t)
+            .map(|i| &d.mentions[i])
+            .filter(|m| m.etype == EntityType::Organization && !m.demonym)
+            .map(|m| m.entity);
+        let mut v = t + 1;
+        if v < sentence.tokens.end && matches!(d.lower(v), "has" | "had") {
+            v += 1;
+        }
+        let it_said = t > 0 && v < sentence.tokens.end && d.tok(t) == "It" && d.in_list(v, List::Speech);
+        let speaker = it_said
+            .then(|| {
+                opened_by
+                    .filter(|&(s, _)| s + 1 == si)
+                    .map(|(_, e)| e)
+                    .or_else(|| d.named_last(t, Some(1), |m| m.etype == EntityType::Organization).map(|m| m.entity))
+            })
+            .flatten();
+        if let Some(e) = speaker {
+            new.push(Mention {
+                tokens: t..t + 1,
+                etype: EntityType::Organization,
+                entity: e,
+                demonym: false,
+                pronoun: true,
+            });
+        }
+        opened_by = speaker.or(first).map(|e| (si, e));
+    }
+    d.mentions.append(&mut new);
+    // "It said it would …": the second "it" follows the first.
+    d.index_mentions();
     for m in &d.mentions {
         if m.demonym || !matches!(m.etype, EntityType::Organization | EntityType::Place) {
             continue;

@@ -1220,6 +1220,11 @@ mod stage_tests {
         // "X said it would sue Y": "it" is X.
         let f = facts("Vostok Holdings has said it will sue Baikal Finance Group.");
         assert!(has_relation(&f, "Vostok Holdings", "opposes", "Baikal Finance Group"));
+        // "It said" opening a sentence is the organisation that opened the one before.
+        let f = facts("Vostok Holdings sued Baikal Finance Group. It said it would appeal to Gazprom.");
+        assert!(f.quotes.is_empty());
+        let vostok = f.entities.iter().find(|e| e.label == "Vostok Holdings").unwrap();
+        assert_eq!(vostok.mentions, 3);
         // "chair of the CBI's SME Council" leads the council; a nationality
         // before an executive title leaves the body after "of" its own.
         let f = facts("Hugh Williams, chair of the Ruritanian Industry Group's Small Firms Council, spoke.");
