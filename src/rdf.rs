@@ -299,17 +299,28 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
     w.sink
 }
 
-/// Bytes that may need escaping in a literal: controls, quote, backslash,
-/// DEL, and the first byte of U+FFFE and U+FFFF (0xEF, checked char by char).
-const MAY_ESCAPE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = matches!(b as u8, 0..=0x1F | b'"' | b'\\' | 0x7F | 0xEF);
-        b += 1;
+/// Whether a byte may need escaping in a literal: controls, quote,
+/// backslash, DEL, and the first byte of U+FFFE and U+FFFF (0xEF, checked
+/// char by char).
+fn may_escape(b: u8) -> bool {
+    // `|`, not `||`: no branches, so that a chunk's test vectorises.
+    (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0x7F) | (b == 0xEF)
+}
+
+/// The index of the first byte that `may_escape`: 16 bytes at a time (a
+/// test without early exit, which the compiler vectorises), then byte by
+/// byte in the chunk that has one.
+fn first_to_escape(bytes: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 16;
+    let (chunks, rest) = bytes.as_chunks::<CHUNK>();
+    for (i, chunk) in chunks.iter().enumerate() {
+        if chunk.iter().fold(false, |any, &b| any | may_escape(b)) {
+            return chunk.iter().position(|&b| may_escape(b)).map(|k| i * CHUNK + k);
+        }
     }
-    table
-};
+    let at = bytes.len() - rest.len();
+    rest.iter().position(|&b| may_escape(b)).map(|k| at + k)
+}
 
 /// A string literal, quoted and escaped exactly as oxigraph's N-Quads
 /// serialiser does (oxrdf `print_quoted_str`), so `extract` and `export`
@@ -318,9 +329,9 @@ fn string_bytes(value: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     // Runs of bytes that need no escaping are copied whole (a quotation's
     // sentence has quotes in it, and copying it char by char is slow).
-    // Every byte in `MAY_ESCAPE` is ASCII or a lead byte: a char starts there.
+    // Every byte that `may_escape` is ASCII or a lead byte: a char starts there.
     let mut rest = value;
-    while let Some(k) = rest.bytes().position(|b| MAY_ESCAPE[usize::from(b)]) {
+    while let Some(k) = first_to_escape(rest.as_bytes()) {
         let (plain, tail) = rest.split_at(k);
         out.extend_from_slice(plain.as_bytes());
         let mut chars = tail.chars();

@@ -667,8 +667,26 @@ pub fn slug(s: &str) -> String {
 }
 
 /// Appends the slug of `s` to `out`: its runs of letters and digits,
-/// lower-cased, joined by dashes (an ASCII run is copied whole).
+/// lower-cased, joined by dashes.
 fn push_slug(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        // The common case, byte by byte without decoding chars: the words
+        // are runs of ASCII letters and digits.
+        let start = out.len();
+        let mut gap = false;
+        for b in s.bytes() {
+            if !b.is_ascii_alphanumeric() {
+                gap = true;
+                continue;
+            }
+            if gap && out.len() > start {
+                out.push('-');
+            }
+            gap = false;
+            out.push(char::from(b.to_ascii_lowercase()));
+        }
+        return;
+    }
     let words = s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
     for (i, word) in words.enumerate() {
         if i > 0 {
@@ -693,6 +711,8 @@ mod tests {
         assert_eq!(slug("Alexander Lukashenko"), "alexander-lukashenko");
         assert_eq!(slug("  Agence France-Presse "), "agence-france-presse");
         assert_eq!(slug("Côte d'Ivoire"), "côte-d-ivoire");
+        assert_eq!(slug("-- U.S. 2004, Inc. --"), "u-s-2004-inc");
+        assert_eq!(slug(" .-"), "");
         assert_eq!(entity_key(EntityType::Place, "St. Petersburg"), "place/st-petersburg");
     }
 }
