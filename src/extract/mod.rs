@@ -668,7 +668,7 @@ pub fn slug(s: &str) -> String {
 
 /// Appends the slug of `s` to `out`: its runs of letters and digits,
 /// lower-cased, joined by dashes.
-fn push_slug(s: &str, out: &mut String) {
+pub(crate) fn push_slug(s: &str, out: &mut String) {
     if s.is_ascii() {
         // The common case, byte by byte without decoding chars: the words
         // are runs of ASCII letters and digits.
