@@ -331,8 +331,10 @@ fn may_escape(b: u8) -> bool {
 /// byte in the chunk that has one.
 fn first_to_escape(bytes: &[u8]) -> Option<usize> {
     const CHUNK: usize = 16;
-    let (chunks, rest) = bytes.as_chunks::<CHUNK>();
-    for (i, chunk) in chunks.iter().enumerate() {
+    let chunks = bytes.chunks_exact(CHUNK);
+    let rest = chunks.remainder();
+    for (i, chunk) in chunks.enumerate() {
+        let chunk: &[u8; CHUNK] = chunk.try_into().expect("a whole chunk");
         if chunk.iter().fold(false, |any, &b| any | may_escape(b)) {
             return chunk.iter().position(|&b| may_escape(b)).map(|k| i * CHUNK + k);
         }
