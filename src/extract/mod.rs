@@ -666,6 +666,20 @@ pub fn slug(s: &str) -> String {
     out
 }
 
+/// Each byte as `push_slug` keeps it: an ASCII letter or digit
+/// lower-cased, anything else 0.
+const SLUG_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Appends the slug of `s` to `out`: its runs of letters and digits,
 /// lower-cased, joined by dashes.
 pub(crate) fn push_slug(s: &str, out: &mut String) {
@@ -675,15 +689,16 @@ pub(crate) fn push_slug(s: &str, out: &mut String) {
         let start = out.len();
         let mut gap = false;
         for b in s.bytes() {
-            if !b.is_ascii_alphanumeric() {
-                gap = true;
-                continue;
+            match SLUG_BYTE[usize::from(b)] {
+                0 => gap = true,
+                c => {
+                    if gap && out.len() > start {
+                        out.push('-');
+                    }
+                    gap = false;
+                    out.push(char::from(c));
+                }
             }
-            if gap && out.len() > start {
-                out.push('-');
-            }
-            gap = false;
-            out.push(char::from(b.to_ascii_lowercase()));
         }
         return;
     }
