@@ -13,21 +13,13 @@ use crate::model::*;
 use crate::vocab::*;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
-// IRIs are joined with `concat` (one allocation of the final size) and
+// IRIs are joined with `concat` (one allocation of the final size), or in
+// reused buffers where `emit` makes one per quad, and
 // integers written with `itoa`: `format!` costs several times as much, and
 // `extract` makes hundreds of thousands of them.
 
 pub fn doc_iri(id: &str) -> String {
     [DOC, &crate::extract::slug_id(id)].concat()
-}
-
-pub fn entity_iri(key: &str) -> String {
-    [ID, key].concat()
-}
-
-/// `{graph}#{kind}-{n}`: a node of the document's graph numbered by `n`.
-fn numbered_node(graph: &str, kind: &str, n: impl itoa::Integer) -> String {
-    [graph, "#", kind, "-", itoa::Buffer::new().format(n)].concat()
 }
 
 fn nn(iri: &str) -> NamedNode {
@@ -196,11 +188,34 @@ pub fn document_nquads(f: &DocFacts, out: &mut Vec<u8>) -> usize {
     emit(f, NQuads::new(out)).count
 }
 
+/// `parts` joined in `buf`, which is reused: no allocation per IRI.
+fn joined<'b>(buf: &'b mut String, parts: &[&str]) -> &'b str {
+    buf.clear();
+    for part in parts {
+        buf.push_str(part);
+    }
+    buf
+}
+
+/// `{graph}#{kind}-{n}` in `buf`: a node of the document's graph numbered by `n`.
+fn numbered<'b>(buf: &'b mut String, graph: &str, kind: &str, n: impl itoa::Integer) -> &'b str {
+    joined(buf, &[graph, "#", kind, "-", itoa::Buffer::new().format(n)])
+}
+
+/// `{graph}#{kind}-{slug(key)}` in `buf`.
+fn slugged<'b>(buf: &'b mut String, graph: &str, kind: &str, key: &str) -> &'b str {
+    joined(buf, &[graph, "#", kind, "-"]);
+    crate::extract::push_slug(key, buf);
+    buf
+}
+
 fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
     let g = doc_iri(&f.doc.id);
     let mut w = Writer { sink };
     w.sink.graph(&g);
     let chars = Chars::new(&f.doc.text);
+    // Buffers for the IRIs made per quad: subject, predicate, object, node.
+    let (mut s_buf, mut p_buf, mut o_buf, mut node_buf) = (String::new(), String::new(), String::new(), String::new());
 
     w.iri(&g, RDF_TYPE, SCHEMA_ARTICLE);
     w.lit(&g, SCHEMA_IDENTIFIER, &f.doc.id);
@@ -217,99 +232,116 @@ fn emit<S: Sink>(f: &DocFacts, sink: S) -> S {
         w.lit(&g, SCHEMA_PUBLISHER, s);
     }
     if let Some(c) = &f.main_country {
-        w.iri(&g, GL_MAIN_COUNTRY, &entity_iri(c));
+        w.iri(&g, GL_MAIN_COUNTRY, joined(&mut o_buf, &[ID, c]));
     }
 
     w.sink.graph(ENTITIES_GRAPH);
     for e in &f.entities {
-        let iri = entity_iri(&e.key);
-        w.iri(&iri, RDF_TYPE, type_iri(e.etype));
-        w.lit(&iri, RDFS_LABEL, &e.label);
+        let iri = joined(&mut s_buf, &[ID, &e.key]);
+        w.iri(iri, RDF_TYPE, type_iri(e.etype));
+        w.lit(iri, RDFS_LABEL, &e.label);
         for a in &e.alt_labels {
-            w.lit(&iri, SKOS_ALT_LABEL, a);
+            w.lit(iri, SKOS_ALT_LABEL, a);
         }
         if let Some(k) = &e.kind {
-            w.lit(&iri, GL_KIND, k);
+            w.lit(iri, GL_KIND, k);
         }
     }
     w.sink.graph(&g);
     for e in &f.entities {
-        let iri = entity_iri(&e.key);
-        w.iri(&g, GL_MENTIONS, &iri);
+        let iri = joined(&mut o_buf, &[ID, &e.key]);
+        w.iri(&g, GL_MENTIONS, iri);
         if e.mentions > 0 {
             // A gl:MentionCount; its document is the graph it is in.
-            let node = [&g, "#count-", &crate::extract::slug(&e.key)].concat();
-            w.iri(&node, GL_ENTITY, &iri);
-            w.int(&node, GL_MENTION_COUNT, e.mentions as i64);
+            let node = slugged(&mut node_buf, &g, "count", &e.key);
+            w.iri(node, GL_ENTITY, iri);
+            w.int(node, GL_MENTION_COUNT, e.mentions as i64);
         }
     }
 
     let mut sentences = std::collections::BTreeSet::new();
+    let mut sentence_buf = String::new();
     let mut evidence = |w: &mut Writer<S>, node: &str, ev: &Evidence| {
         w.lit(node, GL_RULE, &ev.rule);
         w.int(node, GL_START, chars.at(ev.span.start));
         w.int(node, GL_END, chars.at(ev.span.end));
         w.iri(node, GL_DOCUMENT, &g);
-        let s = numbered_node(&g, "sentence", chars.at(ev.sentence.start));
-        w.iri(node, GL_EVIDENCE, &s);
+        let s = numbered(&mut sentence_buf, &g, "sentence", chars.at(ev.sentence.start));
+        w.iri(node, GL_EVIDENCE, s);
         if sentences.insert(ev.sentence) {
-            w.iri(&s, RDF_TYPE, GL_SENTENCE);
-            w.lit(&s, GL_TEXT, &f.doc.text[ev.sentence.start..ev.sentence.end]);
-            w.int(&s, GL_START, chars.at(ev.sentence.start));
-            w.int(&s, GL_END, chars.at(ev.sentence.end));
+            w.iri(s, RDF_TYPE, GL_SENTENCE);
+            w.lit(s, GL_TEXT, &f.doc.text[ev.sentence.start..ev.sentence.end]);
+            w.int(s, GL_START, chars.at(ev.sentence.start));
+            w.int(s, GL_END, chars.at(ev.sentence.end));
         }
     };
 
+    let mut key_buf = String::new();
     for r in &f.relations {
-        let (s, p, o) = (entity_iri(&r.subject), [GL, &r.predicate].concat(), entity_iri(&r.object));
-        w.iri(&s, &p, &o);
-        let key = [&r.subject, " ", &r.predicate, " ", &r.object].concat();
-        let node = [&g, "#fact-", &crate::extract::slug(&key)].concat();
-        w.iri(&node, RDF_TYPE, GL_FACT);
-        w.iri(&node, RDF_TYPE, RDF_STATEMENT);
-        w.iri(&node, RDF_SUBJECT, &s);
-        w.iri(&node, RDF_PREDICATE, &p);
-        w.iri(&node, RDF_OBJECT, &o);
-        evidence(&mut w, &node, &r.evidence);
+        let s = joined(&mut s_buf, &[ID, &r.subject]);
+        let p = joined(&mut p_buf, &[GL, &r.predicate]);
+        let o = joined(&mut o_buf, &[ID, &r.object]);
+        w.iri(s, p, o);
+        let key = joined(&mut key_buf, &[&r.subject, " ", &r.predicate, " ", &r.object]);
+        let node = slugged(&mut node_buf, &g, "fact", key);
+        w.iri(node, RDF_TYPE, GL_FACT);
+        w.iri(node, RDF_TYPE, RDF_STATEMENT);
+        w.iri(node, RDF_SUBJECT, s);
+        w.iri(node, RDF_PREDICATE, p);
+        w.iri(node, RDF_OBJECT, o);
+        evidence(&mut w, node, &r.evidence);
     }
     for (i, a) in f.attributes.iter().enumerate() {
-        let s = entity_iri(&a.entity);
+        let s = joined(&mut s_buf, &[ID, &a.entity]);
         let (p, value) = match &a.value {
             AttributeValue::Title(t) => (GL_TITLE, Obj::Str(t)),
             AttributeValue::Age(n) => (GL_AGE, Obj::Int(i64::from(*n))),
         };
-        w.sink.add(&s, p, value);
-        let node = numbered_node(&g, "attribute", i);
-        w.iri(&node, RDF_TYPE, GL_ATTRIBUTE_FACT);
-        w.iri(&node, RDF_TYPE, RDF_STATEMENT);
-        w.iri(&node, RDF_SUBJECT, &s);
-        w.iri(&node, RDF_PREDICATE, p);
-        w.sink.add(&node, RDF_OBJECT, value);
-        evidence(&mut w, &node, &a.evidence);
+        w.sink.add(s, p, value);
+        let node = numbered(&mut node_buf, &g, "attribute", i);
+        w.iri(node, RDF_TYPE, GL_ATTRIBUTE_FACT);
+        w.iri(node, RDF_TYPE, RDF_STATEMENT);
+        w.iri(node, RDF_SUBJECT, s);
+        w.iri(node, RDF_PREDICATE, p);
+        w.sink.add(node, RDF_OBJECT, value);
+        evidence(&mut w, node, &a.evidence);
     }
     for q in &f.quotes {
-        let node = numbered_node(&g, "quote", chars.at(q.evidence.span.start));
-        w.iri(&node, RDF_TYPE, SCHEMA_QUOTATION);
-        w.lit(&node, SCHEMA_TEXT, &q.text);
+        let node = numbered(&mut node_buf, &g, "quote", chars.at(q.evidence.span.start));
+        w.iri(node, RDF_TYPE, SCHEMA_QUOTATION);
+        w.lit(node, SCHEMA_TEXT, &q.text);
         if let Some(s) = &q.speaker {
-            w.iri(&node, GL_SPEAKER, &entity_iri(s));
+            w.iri(node, GL_SPEAKER, joined(&mut o_buf, &[ID, s]));
         }
-        evidence(&mut w, &node, &q.evidence);
+        evidence(&mut w, node, &q.evidence);
     }
     w.sink
 }
 
-/// Bytes that may need escaping in a literal: controls, quote, backslash,
-/// DEL, and the first byte of U+FFFE and U+FFFF (0xEF, checked char by char).
-const MAY_ESCAPE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = matches!(b as u8, 0..=0x1F | b'"' | b'\\' | 0x7F | 0xEF);
-        b += 1;
+/// Whether a byte may need escaping in a literal: controls, quote,
+/// backslash, DEL, and the first byte of U+FFFE and U+FFFF (0xEF, checked
+/// char by char).
+fn may_escape(b: u8) -> bool {
+    // `|`, not `||`: no branches, so that a chunk's test vectorises.
+    (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0x7F) | (b == 0xEF)
+}
+
+/// The index of the first byte that `may_escape`: 16 bytes at a time (a
+/// test without early exit, which the compiler vectorises), then byte by
+/// byte in the chunk that has one.
+fn first_to_escape(bytes: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 16;
+    let chunks = bytes.chunks_exact(CHUNK);
+    let rest = chunks.remainder();
+    for (i, chunk) in chunks.enumerate() {
+        let chunk: &[u8; CHUNK] = chunk.try_into().expect("a whole chunk");
+        if chunk.iter().fold(false, |any, &b| any | may_escape(b)) {
+            return chunk.iter().position(|&b| may_escape(b)).map(|k| i * CHUNK + k);
+        }
     }
-    table
-};
+    let at = bytes.len() - rest.len();
+    rest.iter().position(|&b| may_escape(b)).map(|k| at + k)
+}
 
 /// A string literal, quoted and escaped exactly as oxigraph's N-Quads
 /// serialiser does (oxrdf `print_quoted_str`), so `extract` and `export`
@@ -318,9 +350,9 @@ fn string_bytes(value: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     // Runs of bytes that need no escaping are copied whole (a quotation's
     // sentence has quotes in it, and copying it char by char is slow).
-    // Every byte in `MAY_ESCAPE` is ASCII or a lead byte: a char starts there.
+    // Every byte that `may_escape` is ASCII or a lead byte: a char starts there.
     let mut rest = value;
-    while let Some(k) = rest.bytes().position(|b| MAY_ESCAPE[usize::from(b)]) {
+    while let Some(k) = first_to_escape(rest.as_bytes()) {
         let (plain, tail) = rest.split_at(k);
         out.extend_from_slice(plain.as_bytes());
         let mut chars = tail.chars();

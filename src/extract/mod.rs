@@ -666,9 +666,42 @@ pub fn slug(s: &str) -> String {
     out
 }
 
+/// Each byte as `push_slug` keeps it: an ASCII letter or digit
+/// lower-cased, anything else 0.
+const SLUG_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Appends the slug of `s` to `out`: its runs of letters and digits,
-/// lower-cased, joined by dashes (an ASCII run is copied whole).
-fn push_slug(s: &str, out: &mut String) {
+/// lower-cased, joined by dashes.
+pub(crate) fn push_slug(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        // The common case, byte by byte without decoding chars: the words
+        // are runs of ASCII letters and digits.
+        let start = out.len();
+        let mut gap = false;
+        for b in s.bytes() {
+            match SLUG_BYTE[usize::from(b)] {
+                0 => gap = true,
+                c => {
+                    if gap && out.len() > start {
+                        out.push('-');
+                    }
+                    gap = false;
+                    out.push(char::from(c));
+                }
+            }
+        }
+        return;
+    }
     let words = s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
     for (i, word) in words.enumerate() {
         if i > 0 {
@@ -693,6 +726,8 @@ mod tests {
         assert_eq!(slug("Alexander Lukashenko"), "alexander-lukashenko");
         assert_eq!(slug("  Agence France-Presse "), "agence-france-presse");
         assert_eq!(slug("Côte d'Ivoire"), "côte-d-ivoire");
+        assert_eq!(slug("-- U.S. 2004, Inc. --"), "u-s-2004-inc");
+        assert_eq!(slug(" .-"), "");
         assert_eq!(entity_key(EntityType::Place, "St. Petersburg"), "place/st-petersburg");
     }
 }
