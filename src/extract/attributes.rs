@@ -171,8 +171,14 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 return last_organisation(d, f);
             }
             // "Japan's economy …, said economy minister Heizo Takenaka": a
-            // minister is the government's, of the one country named before.
-            if pred == "affiliatedWith" && !subordinate && f.text.split([' ', '-']).any(|w| w.eq_ignore_ascii_case("minister")) {
+            // minister (lexicon `government_titles`) is the government's, of
+            // the one country named before.
+            if pred == "affiliatedWith"
+                && !subordinate
+                && f.text
+                    .split([' ', '-'])
+                    .any(|w| d.pack.word_in(&w.to_lowercase(), List::GovernmentTitles))
+            {
                 return country_before(d, f);
             }
             if !f.title.head_of_state || subordinate {

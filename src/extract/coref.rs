@@ -48,7 +48,7 @@ fn reported_it(d: &mut Doc<'_>) {
                 opened_by
                     .filter(|&(s, _)| s + 1 == si)
                     .map(|(_, e)| e)
-                    .or_else(|| d.named_last(t, Some(1), |m| m.etype == EntityType::Organization).map(|m| m.entity))
+                    .or_else(|| d.organisation_named_last(t, 1))
             })
             .flatten();
         if let Some(e) = speaker {
@@ -62,9 +62,11 @@ fn reported_it(d: &mut Doc<'_>) {
         }
         opened_by = speaker.or(first).map(|e| (si, e));
     }
-    d.mentions.append(&mut new);
     // "It said it would …": the second "it" follows the first.
-    d.index_mentions();
+    if !new.is_empty() {
+        d.mentions.append(&mut new);
+        d.index_mentions();
+    }
     for m in &d.mentions {
         if m.demonym || !matches!(m.etype, EntityType::Organization | EntityType::Place) {
             continue;
@@ -203,9 +205,7 @@ fn antecedent(d: &Doc<'_>, tokens: std::ops::Range<usize>, kinds: &[String]) -> 
         let kind = d.entities[e].kind.as_deref().unwrap_or("unknown");
         kinds.is_empty() || kinds.iter().any(|k| k == kind)
     };
-    d.named_last(tokens.start, Some(2), |m| m.etype == EntityType::Organization)
-        .map(|m| m.entity)
-        .filter(|&e| fits(e))
+    d.organisation_named_last(tokens.start, 2).filter(|&e| fits(e))
 }
 
 /// Does a name follow the description ("the firm Ryanair")? Then the

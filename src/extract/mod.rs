@@ -364,6 +364,13 @@ impl<'a> Doc<'a> {
             .find(|m| want(m))
     }
 
+    /// The organisation named last before token `before`, within `back`
+    /// sentences ("The Russian oil firm said", "A spokesman said", "It said").
+    pub fn organisation_named_last(&self, before: usize, back: usize) -> Option<usize> {
+        self.named_last(before, Some(back), |m| m.etype == EntityType::Organization)
+            .map(|m| m.entity)
+    }
+
     /// The mention ending just before token `end`, if any.
     pub fn mention_ending(&self, end: usize) -> Option<usize> {
         self.mention_end.get(end).copied().filter(|&m| m != u32::MAX).map(|m| m as usize)

@@ -234,9 +234,7 @@ fn speaker_before(d: &Doc<'_>, first: usize, verb: usize) -> Option<usize> {
     }
     if before.is_empty() && verb >= first + 2 && matches!(d.lower(verb - 2), "a" | "an" | "the") && d.in_list(verb - 1, List::Spokespeople)
     {
-        return d
-            .named_last(verb, Some(1), |m| m.etype == EntityType::Organization)
-            .map(|m| m.entity);
+        return d.organisation_named_last(verb, 1);
     }
     for want in [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Group] {
         if let Some(m) = before.iter().rev().find(|m| m.etype == want) {

@@ -39,9 +39,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                         Anchor::MainCity => d.main_city,
                         // "The Russian oil firm said": the organisation named last,
                         // in this sentence or the two before.
-                        Anchor::Antecedent => d
-                            .named_last(spans[m.start].start, Some(2), |mm| mm.etype == EntityType::Organization)
-                            .map(|mm| mm.entity),
+                        Anchor::Antecedent => d.organisation_named_last(spans[m.start].start, 2),
                         Anchor::MainActor => *main_actor.get_or_init(|| main_actor_of(d)),
                         Anchor::Namesake => None,
                     }

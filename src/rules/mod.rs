@@ -353,10 +353,11 @@ pub enum List {
     AttributionVerbs,
     Superlatives,
     FoundingVerbs,
+    GovernmentTitles,
 }
 
 impl List {
-    pub const ALL: [(List, &'static str); 43] = [
+    pub const ALL: [(List, &'static str); 44] = [
         (List::NotNames, "not_names"),
         (List::Connectors, "connectors"),
         (List::OrgHeads, "org_heads"),
@@ -400,6 +401,7 @@ impl List {
         (List::AttributionVerbs, "attribution_verbs"),
         (List::Superlatives, "superlatives"),
         (List::FoundingVerbs, "founding_verbs"),
+        (List::GovernmentTitles, "government_titles"),
     ];
 }
 
