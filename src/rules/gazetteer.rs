@@ -9,7 +9,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, Match, MatchKind, StartKind};
 
 pub struct Gazetteer {
-    names: AhoCorasick,
+    names: Names,
     groups: AhoCorasick,
     /// Which automata have a pattern starting with two bytes (any byte
     /// after a one-byte pattern; group nouns in both ASCII cases): bit 0
@@ -83,7 +83,11 @@ impl Gazetteer {
                 .expect("gazetteer automaton")
         };
         Gazetteer {
-            names: build(names, None, false),
+            names: if unanchored {
+                Names::Automaton(build(names, None, false))
+            } else {
+                Names::Sorted(Sorted::new(names))
+            },
             // Few group nouns: a DFA is small and the fastest to search with.
             groups: build(groups, Some(AhoCorasickKind::DFA), true),
             pairs,
@@ -98,8 +102,11 @@ impl Gazetteer {
     /// after it, so a match hides those that overlap it.
     pub fn find(&self, text: &str) -> Matches {
         if self.unanchored {
+            let Names::Automaton(names) = &self.names else {
+                unreachable!("an unanchored gazetteer has a names automaton")
+            };
             return Matches {
-                names: self.names.find_iter(text).collect(),
+                names: names.find_iter(text).collect(),
                 groups: self.groups.find_iter(text).collect(),
             };
         }
@@ -111,7 +118,7 @@ impl Gazetteer {
             |automaton: &AhoCorasick, start: usize| automaton.find(Input::new(text).span(start..bytes.len()).anchored(Anchored::Yes));
         let mut visit = |start: usize, may: u64| {
             if may & 1 != 0 && start >= names_at {
-                if let Some(m) = anchored(&self.names, start) {
+                if let Some(m) = self.names.longest_at(bytes, start) {
                     names_at = m.end();
                     found.names.push(m);
                 }
@@ -138,6 +145,110 @@ impl Gazetteer {
             visit(start, 3);
         }
         found
+    }
+}
+
+/// The automaton of curated names. Its scans are anchored unless a
+/// pattern is empty, and an anchored longest match needs no automaton: a
+/// sorted list finds it, and costs a fraction of an automaton to build
+/// (the pack is built at every start).
+enum Names {
+    Automaton(AhoCorasick),
+    Sorted(Sorted),
+}
+
+impl Names {
+    fn longest_at(&self, text: &[u8], start: usize) -> Option<Match> {
+        match self {
+            Names::Automaton(_) => unreachable!("names are searched as an automaton only when unanchored"),
+            Names::Sorted(s) => s.longest_at(text, start),
+        }
+    }
+}
+
+/// Patterns sorted by their bytes, equal ones by the order they were
+/// added, so that the patterns sharing a prefix are a range, and the first
+/// of a range is the shortest.
+struct Sorted {
+    /// All patterns, one after another.
+    bytes: Vec<u8>,
+    /// The patterns of two bytes or more in sorted order: (offset in
+    /// `bytes`, length, id).
+    order: Vec<(u32, u32, u32)>,
+    /// Where the patterns opening with two bytes `b0 b1` begin in `order`:
+    /// `starts[b0 b1]..starts[b0 b1 + 1]`.
+    starts: Vec<u32>,
+    /// The one-byte patterns (the first added of equals).
+    single: Box<[Option<u32>; 256]>,
+}
+
+impl Sorted {
+    fn new(patterns: &[String]) -> Self {
+        let mut bytes = Vec::with_capacity(patterns.iter().map(String::len).sum());
+        let mut order = Vec::with_capacity(patterns.len());
+        let mut single = Box::new([None; 256]);
+        for (id, p) in patterns.iter().enumerate() {
+            match p.as_bytes() {
+                [] => {}
+                &[b] => {
+                    single[usize::from(b)].get_or_insert(id as u32);
+                }
+                p => {
+                    order.push((bytes.len() as u32, p.len() as u32, id as u32));
+                    bytes.extend_from_slice(p);
+                }
+            }
+        }
+        let of = |&(at, len, _): &(u32, u32, u32)| &bytes[at as usize..(at + len) as usize];
+        order.sort_unstable_by(|a, b| of(a).cmp(of(b)).then(a.2.cmp(&b.2)));
+        let mut starts = vec![0u32; (1 << 16) + 1];
+        for p in &order {
+            let at = p.0 as usize;
+            starts[pair(bytes[at + 1], bytes[at]) + 1] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        Sorted {
+            bytes,
+            order,
+            starts,
+            single,
+        }
+    }
+
+    /// The longest pattern that `text[start..]` begins with (the first
+    /// added among equals), as an anchored leftmost-longest search finds
+    /// it. Patterns are not empty.
+    fn longest_at(&self, text: &[u8], start: usize) -> Option<Match> {
+        let rest = &text[start..];
+        let found = |id: u32, len: usize| Some(Match::must(id as usize, start..start + len));
+        let mut best = rest.first().and_then(|&b| self.single[usize::from(b)]).and_then(|id| found(id, 1));
+        let [b0, b1, ..] = *rest else { return best };
+        // Big-endian, so that the keys sort as the patterns do.
+        let key = pair(b1, b0);
+        let (mut lo, mut hi) = (self.starts[key] as usize, self.starts[key + 1] as usize);
+        let mut depth = 2;
+        while lo < hi {
+            // Every pattern in lo..hi begins with rest[..depth]; the
+            // shortest sort first, and those that end here match.
+            let (_, len, id) = self.order[lo];
+            if len as usize == depth {
+                best = found(id, depth);
+                while lo < hi && self.order[lo].1 as usize == depth {
+                    lo += 1;
+                }
+            }
+            let Some(&b) = rest.get(depth) else { break };
+            // Narrow the rest to those whose next byte is b.
+            let range = &self.order[lo..hi];
+            let byte = |&(at, _, _): &(u32, u32, u32)| self.bytes[at as usize + depth];
+            let first = range.partition_point(|p| byte(p) < b);
+            let end = first + range[first..].partition_point(|p| byte(p) == b);
+            (lo, hi) = (lo + first, lo + end);
+            depth += 1;
+        }
+        best
     }
 }
 

@@ -529,9 +529,7 @@ impl RulePack {
             }
         }
         let mut builder = Builder::default();
-        for (name, text) in &files {
-            builder.add_file(name, text, &mut errors);
-        }
+        builder.add_files(&files, &mut errors);
         builder.finish(errors)
     }
 }
@@ -562,6 +560,28 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+fn error_at(file: &str, text: &str, offset: usize, message: String) -> RuleError {
+    let (line, column) = position(text, offset);
+    RuleError {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+    }
+}
+
+fn parse_file(file: &str, text: &str) -> Result<RuleFile, RuleError> {
+    toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        error_at(
+            file,
+            text,
+            offset,
+            format!("{}; see ontology/README.md for the format", e.message()),
+        )
+    })
+}
+
 #[derive(Default)]
 struct Builder {
     entries: Vec<Entry>,
@@ -578,24 +598,30 @@ struct Builder {
 }
 
 impl Builder {
-    fn add_file(&mut self, file: &str, text: &str, errors: &mut Vec<RuleError>) {
-        let err_at = |offset: usize, message: String| {
-            let (line, column) = position(text, offset);
-            RuleError {
-                file: file.to_string(),
-                line,
-                column,
-                message,
+    /// Adds each file's rules, in order. The files are parsed in
+    /// parallel: TOML parsing is most of the cost of loading the pack, and
+    /// the pack is loaded at every start.
+    fn add_files(&mut self, files: &[(String, String)], errors: &mut Vec<RuleError>) {
+        let parsed: Vec<Result<RuleFile, RuleError>> = std::thread::scope(|scope| {
+            let threads: Vec<_> = files
+                .iter()
+                .map(|(name, text)| scope.spawn(move || parse_file(name, text)))
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| t.join().expect("parsing a rule file panicked"))
+                .collect()
+        });
+        for ((name, text), parsed) in files.iter().zip(parsed) {
+            match parsed {
+                Ok(p) => self.add_file(name, text, p, errors),
+                Err(e) => errors.push(e),
             }
-        };
-        let parsed: RuleFile = match toml::from_str(text) {
-            Ok(f) => f,
-            Err(e) => {
-                let offset = e.span().map_or(0, |s| s.start);
-                errors.push(err_at(offset, format!("{}; see ontology/README.md for the format", e.message())));
-                return;
-            }
-        };
+        }
+    }
+
+    fn add_file(&mut self, file: &str, text: &str, parsed: RuleFile, errors: &mut Vec<RuleError>) {
+        let err_at = |offset: usize, message: String| error_at(file, text, offset, message);
         for e in parsed.entity {
             let Some(etype) = EntityType::parse(e.etype.get_ref()) else {
                 errors.push(err_at(
@@ -715,6 +741,34 @@ impl Builder {
     }
 
     fn finish(self, mut errors: Vec<RuleError>) -> Result<RulePack, RuleErrors> {
+        let mut patterns = Vec::new();
+        let mut name_targets = Vec::new();
+        let mut lower = Vec::new();
+        let mut group_targets = Vec::new();
+        let mut entry_by_name = HashMap::default();
+        for (i, e) in self.entries.iter().enumerate() {
+            entry_by_name.entry(e.name.clone()).or_insert(i);
+            let lists = [
+                (std::slice::from_ref(&e.name), NameRole::Name),
+                (&e.aliases[..], NameRole::Alias),
+                (&e.demonyms[..], NameRole::Demonym),
+                (&e.people[..], NameRole::People),
+            ];
+            for (names, role) in lists {
+                for n in names {
+                    if e.etype == EntityType::Group {
+                        lower.push(n.to_lowercase());
+                        group_targets.push((i, role));
+                    } else {
+                        patterns.push(n.clone());
+                        name_targets.push((i, role));
+                    }
+                }
+            }
+        }
+        // The gazetteer is built on a thread of its own while the rest of
+        // the pack compiles (the pack is built at every start).
+        let gazetteer = std::thread::spawn(move || Gazetteer::new(&patterns, &lower));
         let lexicon = self.lexicon;
         let mut names: Vec<&String> = lexicon.keys().collect();
         names.sort();
@@ -887,32 +941,6 @@ impl Builder {
             }
         }
 
-        let mut patterns = Vec::new();
-        let mut name_targets = Vec::new();
-        let mut lower = Vec::new();
-        let mut group_targets = Vec::new();
-        let mut entry_by_name = HashMap::default();
-        for (i, e) in self.entries.iter().enumerate() {
-            entry_by_name.entry(e.name.clone()).or_insert(i);
-            let lists = [
-                (std::slice::from_ref(&e.name), NameRole::Name),
-                (&e.aliases[..], NameRole::Alias),
-                (&e.demonyms[..], NameRole::Demonym),
-                (&e.people[..], NameRole::People),
-            ];
-            for (names, role) in lists {
-                for n in names {
-                    if e.etype == EntityType::Group {
-                        lower.push(n.to_lowercase());
-                        group_targets.push((i, role));
-                    } else {
-                        patterns.push(n.clone());
-                        name_targets.push((i, role));
-                    }
-                }
-            }
-        }
-        let gazetteer = Gazetteer::new(&patterns, &lower);
         let mut words = vec![""; interner.map.len()];
         for (w, &sym) in &interner.map {
             words[sym as usize] = w.as_str();
@@ -925,7 +953,7 @@ impl Builder {
         }
         Ok(RulePack {
             entries: self.entries,
-            gazetteer,
+            gazetteer: gazetteer.join().expect("building the gazetteer panicked"),
             name_targets,
             group_targets,
             given_names: self.given_names,
@@ -984,9 +1012,8 @@ mod tests {
     fn load_str(files: &[(&str, &str)]) -> Result<RulePack, RuleErrors> {
         let mut b = Builder::default();
         let mut errors = Vec::new();
-        for (n, t) in files {
-            b.add_file(n, t, &mut errors);
-        }
+        let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        b.add_files(&files, &mut errors);
         b.finish(errors)
     }
 
