@@ -86,7 +86,7 @@ impl Gazetteer {
             names: if unanchored {
                 Names::Automaton(build(names, None, false))
             } else {
-                Names::Sorted(Sorted::new(names))
+                Names::Trie(Trie::new(names))
             },
             // Few group nouns: a DFA is small and the fastest to search with.
             groups: build(groups, Some(AhoCorasickKind::DFA), true),
@@ -148,73 +148,96 @@ impl Gazetteer {
     }
 }
 
-/// The automaton of curated names. Its scans are anchored unless a
-/// pattern is empty, and an anchored longest match needs no automaton: a
-/// sorted list finds it, and costs a fraction of an automaton to build
-/// (the pack is built at every start).
+/// The curated names. Their scans are anchored unless a pattern is empty,
+/// and an anchored longest match needs no automaton: a trie finds it, and
+/// costs a fraction of an automaton to build (no failure links; the pack
+/// is built at every start).
 enum Names {
     Automaton(AhoCorasick),
-    Sorted(Sorted),
+    Trie(Trie),
 }
 
 impl Names {
     fn longest_at(&self, text: &[u8], start: usize) -> Option<Match> {
         match self {
             Names::Automaton(_) => unreachable!("names are searched as an automaton only when unanchored"),
-            Names::Sorted(s) => s.longest_at(text, start),
+            Names::Trie(t) => t.longest_at(text, start),
         }
     }
 }
 
-/// Patterns sorted by their bytes, equal ones by the order they were
-/// added, so that the patterns sharing a prefix are a range, and the first
-/// of a range is the shortest.
-struct Sorted {
-    /// All patterns, one after another.
-    bytes: Vec<u8>,
-    /// The patterns of two bytes or more in sorted order: (offset in
-    /// `bytes`, length, id).
-    order: Vec<(u32, u32, u32)>,
-    /// Where the patterns opening with two bytes `b0 b1` begin in `order`:
-    /// `starts[b0 b1]..starts[b0 b1 + 1]`.
-    starts: Vec<u32>,
-    /// The one-byte patterns (the first added of equals).
-    single: Box<[Option<u32>; 256]>,
+/// A trie of the patterns: each node a prefix, its edges the bytes that
+/// extend it (sorted), its value the first pattern added that ends there.
+/// Built from the patterns sorted, breadth first, so a node's edges are
+/// contiguous.
+struct Trie {
+    nodes: Vec<Node>,
+    edge_bytes: Vec<u8>,
+    edge_nodes: Vec<u32>,
+    /// The root's edges as a table.
+    root: Box<[u32; 256]>,
 }
 
-impl Sorted {
+#[derive(Clone, Copy)]
+struct Node {
+    /// The node's edges: `first..first + count` in `edge_bytes` and `edge_nodes`.
+    first: u32,
+    count: u32,
+    /// The pattern ending here, or `NO_PATTERN`.
+    pattern: u32,
+}
+
+const NO_PATTERN: u32 = u32::MAX;
+
+impl Trie {
     fn new(patterns: &[String]) -> Self {
-        let mut bytes = Vec::with_capacity(patterns.iter().map(String::len).sum());
-        let mut order = Vec::with_capacity(patterns.len());
-        let mut single = Box::new([None; 256]);
-        for (id, p) in patterns.iter().enumerate() {
-            match p.as_bytes() {
-                [] => {}
-                &[b] => {
-                    single[usize::from(b)].get_or_insert(id as u32);
-                }
-                p => {
-                    order.push((bytes.len() as u32, p.len() as u32, id as u32));
-                    bytes.extend_from_slice(p);
+        // Pattern ids sorted by their bytes, equals by id: the patterns
+        // sharing a prefix are a range, the shortest first.
+        let mut order: Vec<u32> = (0..patterns.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| patterns[a as usize].as_bytes().cmp(patterns[b as usize].as_bytes()).then(a.cmp(&b)));
+        let byte = |id: u32, depth: usize| patterns[id as usize].as_bytes()[depth];
+        let mut trie = Trie {
+            nodes: vec![Node {
+                first: 0,
+                count: 0,
+                pattern: NO_PATTERN,
+            }],
+            edge_bytes: Vec::new(),
+            edge_nodes: Vec::new(),
+            root: Box::new([NO_PATTERN; 256]),
+        };
+        // (node, range of `order` below it, depth)
+        let mut queue = std::collections::VecDeque::from([(0usize, 0usize, order.len(), 0usize)]);
+        while let Some((node, mut lo, hi, depth)) = queue.pop_front() {
+            if lo < hi && patterns[order[lo] as usize].len() == depth {
+                trie.nodes[node].pattern = order[lo];
+                while lo < hi && patterns[order[lo] as usize].len() == depth {
+                    lo += 1;
                 }
             }
+            let first = trie.edge_bytes.len();
+            while lo < hi {
+                let b = byte(order[lo], depth);
+                let end = lo + order[lo..hi].partition_point(|&id| byte(id, depth) == b);
+                let child = trie.nodes.len();
+                trie.nodes.push(Node {
+                    first: 0,
+                    count: 0,
+                    pattern: NO_PATTERN,
+                });
+                trie.edge_bytes.push(b);
+                trie.edge_nodes.push(child as u32);
+                queue.push_back((child, lo, end, depth + 1));
+                lo = end;
+            }
+            trie.nodes[node].first = first as u32;
+            trie.nodes[node].count = (trie.edge_bytes.len() - first) as u32;
         }
-        let of = |&(at, len, _): &(u32, u32, u32)| &bytes[at as usize..(at + len) as usize];
-        order.sort_unstable_by(|a, b| of(a).cmp(of(b)).then(a.2.cmp(&b.2)));
-        let mut starts = vec![0u32; (1 << 16) + 1];
-        for p in &order {
-            let at = p.0 as usize;
-            starts[pair(bytes[at + 1], bytes[at]) + 1] += 1;
+        let root = trie.nodes[0];
+        for e in root.first as usize..(root.first + root.count) as usize {
+            trie.root[usize::from(trie.edge_bytes[e])] = trie.edge_nodes[e];
         }
-        for k in 1..starts.len() {
-            starts[k] += starts[k - 1];
-        }
-        Sorted {
-            bytes,
-            order,
-            starts,
-            single,
-        }
+        trie
     }
 
     /// The longest pattern that `text[start..]` begins with (the first
@@ -222,30 +245,21 @@ impl Sorted {
     /// it. Patterns are not empty.
     fn longest_at(&self, text: &[u8], start: usize) -> Option<Match> {
         let rest = &text[start..];
-        let found = |id: u32, len: usize| Some(Match::must(id as usize, start..start + len));
-        let mut best = rest.first().and_then(|&b| self.single[usize::from(b)]).and_then(|id| found(id, 1));
-        let [b0, b1, ..] = *rest else { return best };
-        // Big-endian, so that the keys sort as the patterns do.
-        let key = pair(b1, b0);
-        let (mut lo, mut hi) = (self.starts[key] as usize, self.starts[key + 1] as usize);
-        let mut depth = 2;
-        while lo < hi {
-            // Every pattern in lo..hi begins with rest[..depth]; the
-            // shortest sort first, and those that end here match.
-            let (_, len, id) = self.order[lo];
-            if len as usize == depth {
-                best = found(id, depth);
-                while lo < hi && self.order[lo].1 as usize == depth {
-                    lo += 1;
-                }
+        let mut best = None;
+        let Some(&b0) = rest.first() else { return None };
+        let mut node = self.root[usize::from(b0)];
+        let mut depth = 1;
+        while node != NO_PATTERN {
+            let n = self.nodes[node as usize];
+            if n.pattern != NO_PATTERN {
+                best = Some(Match::must(n.pattern as usize, start..start + depth));
             }
             let Some(&b) = rest.get(depth) else { break };
-            // Narrow the rest to those whose next byte is b.
-            let range = &self.order[lo..hi];
-            let byte = |&(at, _, _): &(u32, u32, u32)| self.bytes[at as usize + depth];
-            let first = range.partition_point(|p| byte(p) < b);
-            let end = first + range[first..].partition_point(|p| byte(p) == b);
-            (lo, hi) = (lo + first, lo + end);
+            let edges = n.first as usize..(n.first + n.count) as usize;
+            node = match self.edge_bytes[edges.clone()].binary_search(&b) {
+                Ok(k) => self.edge_nodes[edges.start + k],
+                Err(_) => NO_PATTERN,
+            };
             depth += 1;
         }
         best
