@@ -246,7 +246,7 @@ impl Trie {
     fn longest_at(&self, text: &[u8], start: usize) -> Option<Match> {
         let rest = &text[start..];
         let mut best = None;
-        let Some(&b0) = rest.first() else { return None };
+        let &b0 = rest.first()?;
         let mut node = self.root[usize::from(b0)];
         let mut depth = 1;
         while node != NO_PATTERN {
