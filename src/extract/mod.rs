@@ -126,9 +126,9 @@ pub(crate) struct Doc<'a> {
     pub quoted: Vec<Range<usize>>,
     /// Is each token inside a quotation?
     pub in_quote: Vec<bool>,
-    /// Lower-case text of every token: `lower_text[lower_end[i-1]..lower_end[i]]`.
+    /// Lower-case text of every token: `lower_text[lower_span[i].0..lower_span[i].1]`.
     pub lower_text: String,
-    pub lower_end: Vec<u32>,
+    pub lower_span: Vec<(u32, u32)>,
     /// Symbol of every token.
     pub syms: Vec<crate::rules::pattern::Sym>,
     /// Is each token a word starting with a capital letter?
@@ -162,8 +162,8 @@ impl<'a> Doc<'a> {
     }
 
     pub fn lower(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.lower_end[i - 1] as usize };
-        &self.lower_text[start..self.lower_end[i] as usize]
+        let (start, end) = self.lower_span[i];
+        &self.lower_text[start as usize..end as usize]
     }
 
     pub fn is_cap(&self, i: usize) -> bool {
@@ -396,7 +396,7 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         quoted: Vec::new(),
         in_quote: Vec::new(),
         lower_text: String::new(),
-        lower_end: Vec::new(),
+        lower_span: Vec::new(),
         syms: Vec::new(),
         cap: Vec::new(),
         lower_word: Vec::new(),
@@ -438,29 +438,40 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
 /// lower-case words.
 fn lower_tokens(d: &mut Doc<'_>) {
     let n = d.an.tokens.len();
-    let mut text = String::with_capacity(d.text.len());
-    let mut ends = Vec::with_capacity(n);
+    // The whole text with its ASCII letters lower-cased, in one pass: every
+    // byte stays where it was, so an ASCII token's lower case is its own
+    // span. Only the others (rare) have theirs appended after the text.
+    let mut text = String::with_capacity(d.text.len() + d.text.len() / 16);
+    text.push_str(d.text);
+    text.make_ascii_lowercase();
+    let mut spans = Vec::with_capacity(n);
     let mut syms = Vec::with_capacity(n);
     let mut cap = Vec::with_capacity(n);
     let mut lower_word = Vec::with_capacity(n);
     for t in &d.an.tokens {
-        let start = text.len();
         let w = &d.text[t.start..t.end];
         let word = t.kind == TokenKind::Word;
-        let first = w.chars().next().unwrap_or(' ');
-        cap.push(word && first.is_uppercase());
-        lower_word.push(w == "-" || (word && first.is_lowercase()));
-        if w.is_ascii() {
-            text.push_str(w);
-            text[start..].make_ascii_lowercase();
+        let (upper, lower) = match w.as_bytes().first() {
+            Some(&b) if b.is_ascii() => (b.is_ascii_uppercase(), b.is_ascii_lowercase()),
+            _ => {
+                let first = w.chars().next().unwrap_or(' ');
+                (first.is_uppercase(), first.is_lowercase())
+            }
+        };
+        cap.push(word && upper);
+        lower_word.push(w == "-" || (word && lower));
+        let (start, end) = if w.is_ascii() {
+            (t.start, t.end)
         } else {
+            let start = text.len();
             text.extend(w.chars().flat_map(char::to_lowercase));
-        }
-        syms.push(d.pack.sym(&text[start..]));
-        ends.push(text.len() as u32);
+            (start, text.len())
+        };
+        syms.push(d.pack.sym(&text[start..end]));
+        spans.push((start as u32, end as u32));
     }
     d.lower_text = text;
-    d.lower_end = ends;
+    d.lower_span = spans;
     d.syms = syms;
     d.cap = cap;
     d.lower_word = lower_word;
