@@ -404,11 +404,17 @@ fn speaks(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> bool {
 }
 
 /// `N-year-old` or `N year-old` at token `t`: (token after the phrase, N).
+/// Inlined: it is asked of nearly every token, and only numbers start one.
+#[inline]
 pub(super) fn age_phrase(d: &Doc<'_>, t: usize) -> Option<(usize, u32)> {
-    let toks = &d.an.tokens;
-    if toks[t].kind != crate::text::TokenKind::Number {
+    if d.an.tokens[t].kind != crate::text::TokenKind::Number {
         return None;
     }
+    number_age_phrase(d, t)
+}
+
+fn number_age_phrase(d: &Doc<'_>, t: usize) -> Option<(usize, u32)> {
+    let toks = &d.an.tokens;
     let age: u32 = d.tok(t).parse().ok()?;
     let w: Vec<&str> = (t + 1..(t + 5).min(toks.len())).map(|i| d.lower(i)).collect();
     match w.as_slice() {

@@ -311,8 +311,12 @@ impl<'a> Doc<'a> {
     /// Rebuilds the token → mention indexes after mentions changed.
     pub fn index_mentions(&mut self) {
         self.mentions.sort_by_key(|m| m.tokens.start);
-        self.mention_start = vec![u32::MAX; self.an.tokens.len()];
-        self.mention_end = vec![u32::MAX; self.an.tokens.len() + 1];
+        // Refilled in place: the buffers are reused from one call to the next.
+        let n = self.an.tokens.len();
+        self.mention_start.clear();
+        self.mention_start.resize(n, u32::MAX);
+        self.mention_end.clear();
+        self.mention_end.resize(n + 1, u32::MAX);
         for (i, m) in self.mentions.iter().enumerate() {
             if self.mention_start[m.tokens.start] == u32::MAX {
                 self.mention_start[m.tokens.start] = i as u32;
