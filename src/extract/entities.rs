@@ -624,7 +624,7 @@ fn particle_surname(d: &Doc<'_>, k: usize, end: usize, covered: &[bool]) -> Opti
 /// A capitalised word that can be part of a name.
 /// Most tokens are neither capitalised nor numbers: for them this is one
 /// inlined test, not a call.
-#[inline]
+#[inline(always)]
 fn name_word(d: &Doc<'_>, i: usize) -> bool {
     (d.is_cap(i) || d.an.tokens[i].kind == TokenKind::Number) && name_word_rest(d, i)
 }

@@ -452,23 +452,27 @@ fn lower_tokens(d: &mut Doc<'_>) {
     let mut syms = Vec::with_capacity(n);
     let mut cap = Vec::with_capacity(n);
     let mut lower_word = Vec::with_capacity(n);
+    // Most texts are all ASCII: then no token needs its own test.
+    let ascii = d.text.is_ascii();
     for t in &d.an.tokens {
-        let w = &d.text[t.start..t.end];
+        // Bytes, not a `str` slice: no char boundaries to check.
+        let w = &d.text.as_bytes()[t.start..t.end];
         let word = t.kind == TokenKind::Word;
-        let (upper, lower) = match w.as_bytes().first() {
+        let (upper, lower) = match w.first() {
             Some(&b) if b.is_ascii() => (b.is_ascii_uppercase(), b.is_ascii_lowercase()),
-            _ => {
-                let first = w.chars().next().unwrap_or(' ');
+            Some(_) => {
+                let first = d.text[t.start..].chars().next().unwrap_or(' ');
                 (first.is_uppercase(), first.is_lowercase())
             }
+            None => (false, false),
         };
         cap.push(word && upper);
-        lower_word.push(w == "-" || (word && lower));
-        let (start, end) = if w.is_ascii() {
+        lower_word.push(w == b"-" || (word && lower));
+        let (start, end) = if ascii || w.is_ascii() {
             (t.start, t.end)
         } else {
             let start = text.len();
-            text.extend(w.chars().flat_map(char::to_lowercase));
+            text.extend(d.text[t.start..t.end].chars().flat_map(char::to_lowercase));
             (start, text.len())
         };
         syms.push(d.pack.sym(&text[start..end]));
