@@ -158,7 +158,7 @@ fn references(d: &mut Doc<'_>) {
     let mut new = Vec::new();
     let mut candidates = super::Candidates::new(d, &d.pack.reference_index);
     for si in 0..d.an.sentences.len() {
-        let Some((rules, (items, spans))) = candidates.of(d, si) else {
+        let Some((rules, items, spans)) = candidates.of(d, si) else {
             continue;
         };
         for rule in rules.iter().map(|&r| &d.pack.references[r]) {
@@ -189,6 +189,8 @@ fn references(d: &mut Doc<'_>) {
             }
         }
     }
+    // Its items borrow `d`: done with before `d` changes.
+    drop(candidates);
     d.mentions.extend(new);
     d.mentions.sort_by_key(|m| m.tokens.start);
 }

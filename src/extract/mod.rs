@@ -65,22 +65,32 @@ pub(crate) struct LocalQuote {
     pub sentence: usize,
 }
 
-/// The items of a sentence for the pattern matcher, and the token range of each.
-pub(crate) type SentenceItems<'d> = (Vec<Item<'d>>, Vec<Range<usize>>);
-
 /// The rules of a pattern index that may match each sentence of a
 /// document, as its mentions stand: their trigger word is there, and so are
 /// their other words, lexicon lists and kinds of mention. Keeps its
-/// buffers from one sentence to the next.
-pub(crate) struct Candidates<'i> {
+/// buffers from one sentence to the next (and its scratch from one
+/// document to the next, see [`SCRATCH`]).
+pub(crate) struct Candidates<'i, 'd> {
     index: &'i PatternIndex,
     /// The kinds of mention ([`pattern::mention_bit`]s) within each
     /// sentence (perhaps more than its items show).
     mentions: Vec<u8>,
     scratch: pattern::Scratch,
+    /// The items of the sentence last asked about, and the token range of each.
+    items: Vec<Item<'d>>,
+    spans: Vec<Range<usize>>,
 }
 
-impl<'i> Candidates<'i> {
+thread_local! {
+    /// The pattern indexes' scratch, kept by each thread from one document
+    /// to the next: its table has an entry per word of an index, and
+    /// allocating and clearing it for every document costs more than a
+    /// short document's lookups. (A scratch gives the same candidates
+    /// whatever it held before.)
+    static SCRATCH: std::cell::RefCell<Vec<pattern::Scratch>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl<'i, 'd> Candidates<'i, 'd> {
     pub fn new(d: &Doc<'_>, index: &'i PatternIndex) -> Self {
         let mut mentions = vec![0; d.an.sentences.len()];
         for m in &d.mentions {
@@ -89,17 +99,24 @@ impl<'i> Candidates<'i> {
                 mentions[si] |= pattern::mention_bit(m.etype, m.demonym);
             }
         }
+        // One made for this index, if the thread kept one.
+        let scratch = SCRATCH
+            .with_borrow_mut(|kept| kept.iter().position(|s| s.fits(index)).map(|k| kept.swap_remove(k)))
+            .unwrap_or_default();
         Candidates {
             index,
             mentions,
-            scratch: pattern::Scratch::default(),
+            scratch,
+            items: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
     /// The rules that may match sentence `si`, in pack order, with the
     /// sentence's items and the token range of each; `None` when no rule
     /// can match.
-    pub fn of<'s, 'd>(&'s mut self, d: &'d Doc<'_>, si: usize) -> Option<(&'s [usize], SentenceItems<'d>)> {
+    #[allow(clippy::type_complexity)]
+    pub fn of<'s>(&'s mut self, d: &'d Doc<'_>, si: usize) -> Option<(&'s [usize], &'s [Item<'d>], &'s [Range<usize>])> {
         let tokens = d.an.sentences[si].tokens.clone();
         let sentence = pattern::Sentence {
             words: &d.syms[tokens],
@@ -110,7 +127,15 @@ impl<'i> Candidates<'i> {
         if fit.is_empty() {
             return None;
         }
-        Some((fit, d.items(si)))
+        d.items(si, &mut self.items, &mut self.spans);
+        Some((fit, &self.items, &self.spans))
+    }
+}
+
+impl Drop for Candidates<'_, '_> {
+    fn drop(&mut self) {
+        let scratch = std::mem::take(&mut self.scratch);
+        SCRATCH.with_borrow_mut(|kept| kept.push(scratch));
     }
 }
 
@@ -245,11 +270,12 @@ impl<'a> Doc<'a> {
         self.in_quote[t]
     }
 
-    /// The items of a sentence for the pattern matcher, and for each item its token range.
-    pub fn items(&self, sentence: usize) -> SentenceItems<'_> {
+    /// The items of a sentence for the pattern matcher, and for each item
+    /// its token range, in `items` and `spans` (cleared first).
+    pub fn items<'d>(&'d self, sentence: usize, items: &mut Vec<Item<'d>>, spans: &mut Vec<Range<usize>>) {
         let range = self.an.sentences[sentence].tokens.clone();
-        let mut items = Vec::with_capacity(range.len());
-        let mut spans = Vec::with_capacity(range.len());
+        items.clear();
+        spans.clear();
         let mut i = range.start;
         while i < range.end {
             let mi = self.mention_start[i];
@@ -290,7 +316,6 @@ impl<'a> Doc<'a> {
                 i += 1;
             }
         }
-        (items, spans)
     }
 
     /// Is token `i` in the lexicon list `class`?

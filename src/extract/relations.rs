@@ -20,7 +20,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     // Few documents have a rule that needs it: counted on first use.
     let main_actor = std::cell::OnceCell::new();
     for si in 0..d.an.sentences.len() {
-        let Some((rules, (items, spans))) = candidates.of(d, si) else {
+        let Some((rules, items, spans)) = candidates.of(d, si) else {
             continue;
         };
         for rule in rules.iter().map(|&r| &d.pack.relations[r]) {
@@ -87,6 +87,8 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
         }
     }
+    // Its items borrow `d`: done with before `d` changes.
+    drop(candidates);
     d.relations.extend(found);
     containment(d);
     parties(d);
