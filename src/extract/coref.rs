@@ -162,7 +162,7 @@ fn references(d: &mut Doc<'_>) {
             continue;
         };
         for rule in rules.iter().map(|&r| &d.pack.references[r]) {
-            for m in rule.pattern.find_all(&items, d.pack) {
+            for m in rule.pattern.find_all(items, d.pack) {
                 let tokens = spans[m.start].start..spans[m.end - 1].end;
                 if tokens.clone().any(|t| taken[t]) {
                     continue;
