@@ -339,6 +339,13 @@ fn first_to_escape(bytes: &[u8]) -> Option<usize> {
             return chunk.iter().position(|&b| may_escape(b)).map(|k| i * CHUNK + k);
         }
     }
+    // The rest, padded with spaces to a whole chunk, takes the same
+    // vectorised test: most literals end with no byte to escape.
+    let mut last = [b' '; CHUNK];
+    last[..rest.len()].copy_from_slice(rest);
+    if !last.iter().fold(false, |any, &b| any | may_escape(b)) {
+        return None;
+    }
     let at = bytes.len() - rest.len();
     rest.iter().position(|&b| may_escape(b)).map(|k| at + k)
 }

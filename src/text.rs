@@ -109,22 +109,20 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
             }
             b if b.is_ascii() => char::from(b),
             _ => match char_at(i) {
+                // The rest of `char::is_whitespace` is not ASCII.
+                Some(c) if c.is_whitespace() => {
+                    i += c.len_utf8();
+                    continue;
+                }
                 Some(c) => c,
                 None => break,
             },
         };
         let after = i + c.len_utf8();
-        if c.is_whitespace() {
-            i = after;
-            continue;
-        }
         // Fast path: an ASCII word of letters (most tokens) followed by a
         // byte that can neither continue it nor start a clitic or separator.
         if c.is_ascii_alphabetic() {
-            let mut end = after;
-            while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
-                end += 1;
-            }
+            let end = letters_end(bytes, after);
             let next = bytes.get(end).copied();
             if next.is_none_or(|b| b.is_ascii() && !b.is_ascii_alphanumeric() && b != b'\'') {
                 tokens.push(Token {
@@ -197,6 +195,31 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
     }
 }
 
+/// The end of the run of ASCII letters in `bytes` from `i`: eight bytes
+/// at a time (most words end within the first eight), then byte by byte.
+fn letters_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * ONES;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // Per byte, with no carry between bytes: case folded ('A' → 'a'),
+        // high bit dropped, then the high bit of `x + k` tells `x >= 0x80 - k`.
+        let folded = (x | (0x20 * ONES)) & !HIGH;
+        let from_a = folded + (0x80 - 0x61) * ONES;
+        let past_z = folded + (0x80 - 0x7B) * ONES;
+        let letters = from_a & !past_z & !x & HIGH;
+        let others = !letters & HIGH;
+        if others != 0 {
+            return i + (others.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    i
+}
+
 fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, rules: &TextRules, out: &mut Analysis) {
     let Analysis { tokens, sentences } = out;
     let last = tokens.len();
@@ -219,8 +242,11 @@ fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, ru
         }
     };
     while i < last {
-        let t = &text[tokens[i].start..tokens[i].end];
-        if !heading && matches!(t, "." | "!" | "?") {
+        // A stop is one byte: test that byte, not the token's text.
+        let tok = &tokens[i];
+        let stop = tok.end - tok.start == 1 && matches!(text.as_bytes()[tok.start], b'.' | b'!' | b'?');
+        if !heading && stop {
+            let full_stop = text.as_bytes()[tok.start] == b'.';
             let mut end = i + 1;
             while end < last
                 && text[tokens[end].start..tokens[end].end]
@@ -233,7 +259,7 @@ fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, ru
                 }
                 end += 1;
             }
-            if end < last && starts_sentence(text, &tokens[end]) && !(t == "." && is_abbreviation(text, tokens, i, first, rules)) {
+            if end < last && starts_sentence(text, &tokens[end]) && !(full_stop && is_abbreviation(text, tokens, i, first, rules)) {
                 push(begin, end, sentences);
                 begin = end;
             }
@@ -278,6 +304,27 @@ mod tests {
     fn sentences(text: &str) -> Vec<String> {
         let a = analyse(text, &rules());
         a.sentences.iter().map(|s| text[s.span.start..s.span.end].to_string()).collect()
+    }
+
+    #[test]
+    fn letter_runs_end_where_byte_by_byte_they_would() {
+        let naive = |b: &[u8], mut i: usize| {
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            i
+        };
+        let text = "Zebra@azAZ[`{ abcdefghijklmnopqrstuvwxyzABCDEFGHIJ\u{e9}t\u{e9} x9 Y_z\x7f";
+        let b = text.as_bytes();
+        for i in 0..b.len() {
+            assert_eq!(letters_end(b, i), naive(b, i), "from {i}");
+        }
+        for byte in 0..=255u8 {
+            let mut b = b"abcde".to_vec();
+            b.push(byte);
+            b.extend_from_slice(b"fghijklmn");
+            assert_eq!(letters_end(&b, 1), naive(&b, 1), "byte {byte:#x}");
+        }
     }
 
     #[test]

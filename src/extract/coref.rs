@@ -158,11 +158,11 @@ fn references(d: &mut Doc<'_>) {
     let mut new = Vec::new();
     let mut candidates = super::Candidates::new(d, &d.pack.reference_index);
     for si in 0..d.an.sentences.len() {
-        let Some((rules, (items, spans))) = candidates.of(d, si) else {
+        let Some((rules, items, spans)) = candidates.of(d, si) else {
             continue;
         };
         for rule in rules.iter().map(|&r| &d.pack.references[r]) {
-            for m in rule.pattern.find_all(&items, d.pack) {
+            for m in rule.pattern.find_all(items, d.pack) {
                 let tokens = spans[m.start].start..spans[m.end - 1].end;
                 if tokens.clone().any(|t| taken[t]) {
                     continue;
@@ -189,6 +189,8 @@ fn references(d: &mut Doc<'_>) {
             }
         }
     }
+    // Its items borrow `d`: done with before `d` changes.
+    drop(candidates);
     d.mentions.extend(new);
     d.mentions.sort_by_key(|m| m.tokens.start);
 }
@@ -404,11 +406,17 @@ fn speaks(d: &Doc<'_>, tokens: std::ops::Range<usize>) -> bool {
 }
 
 /// `N-year-old` or `N year-old` at token `t`: (token after the phrase, N).
+/// Inlined: it is asked of nearly every token, and only numbers start one.
+#[inline]
 pub(super) fn age_phrase(d: &Doc<'_>, t: usize) -> Option<(usize, u32)> {
-    let toks = &d.an.tokens;
-    if toks[t].kind != crate::text::TokenKind::Number {
+    if d.an.tokens[t].kind != crate::text::TokenKind::Number {
         return None;
     }
+    number_age_phrase(d, t)
+}
+
+fn number_age_phrase(d: &Doc<'_>, t: usize) -> Option<(usize, u32)> {
+    let toks = &d.an.tokens;
     let age: u32 = d.tok(t).parse().ok()?;
     let w: Vec<&str> = (t + 1..(t + 5).min(toks.len())).map(|i| d.lower(i)).collect();
     match w.as_slice() {

@@ -622,7 +622,14 @@ fn particle_surname(d: &Doc<'_>, k: usize, end: usize, covered: &[bool]) -> Opti
 }
 
 /// A capitalised word that can be part of a name.
+/// Most tokens are neither capitalised nor numbers: for them this is one
+/// inlined test, not a call.
+#[inline(always)]
 fn name_word(d: &Doc<'_>, i: usize) -> bool {
+    (d.is_cap(i) || d.an.tokens[i].kind == TokenKind::Number) && name_word_rest(d, i)
+}
+
+fn name_word_rest(d: &Doc<'_>, i: usize) -> bool {
     (d.is_cap(i) || (d.an.tokens[i].kind == TokenKind::Number && i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
         // A compass word starts a name before another ("Central Bank of Liberia").
         && (!d.in_list(i, List::NotNames) || (d.in_list(i, List::Compass) && i + 1 < d.an.tokens.len() && d.is_cap(i + 1)))

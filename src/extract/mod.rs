@@ -65,22 +65,32 @@ pub(crate) struct LocalQuote {
     pub sentence: usize,
 }
 
-/// The items of a sentence for the pattern matcher, and the token range of each.
-pub(crate) type SentenceItems<'d> = (Vec<Item<'d>>, Vec<Range<usize>>);
-
 /// The rules of a pattern index that may match each sentence of a
 /// document, as its mentions stand: their trigger word is there, and so are
 /// their other words, lexicon lists and kinds of mention. Keeps its
-/// buffers from one sentence to the next.
-pub(crate) struct Candidates<'i> {
+/// buffers from one sentence to the next (and its scratch from one
+/// document to the next, see [`SCRATCH`]).
+pub(crate) struct Candidates<'i, 'd> {
     index: &'i PatternIndex,
     /// The kinds of mention ([`pattern::mention_bit`]s) within each
     /// sentence (perhaps more than its items show).
     mentions: Vec<u8>,
     scratch: pattern::Scratch,
+    /// The items of the sentence last asked about, and the token range of each.
+    items: Vec<Item<'d>>,
+    spans: Vec<Range<usize>>,
 }
 
-impl<'i> Candidates<'i> {
+thread_local! {
+    /// The pattern indexes' scratch, kept by each thread from one document
+    /// to the next: its table has an entry per word of an index, and
+    /// allocating and clearing it for every document costs more than a
+    /// short document's lookups. (A scratch gives the same candidates
+    /// whatever it held before.)
+    static SCRATCH: std::cell::RefCell<Vec<pattern::Scratch>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl<'i, 'd> Candidates<'i, 'd> {
     pub fn new(d: &Doc<'_>, index: &'i PatternIndex) -> Self {
         let mut mentions = vec![0; d.an.sentences.len()];
         for m in &d.mentions {
@@ -89,17 +99,24 @@ impl<'i> Candidates<'i> {
                 mentions[si] |= pattern::mention_bit(m.etype, m.demonym);
             }
         }
+        // One made for this index, if the thread kept one.
+        let scratch = SCRATCH
+            .with_borrow_mut(|kept| kept.iter().position(|s| s.fits(index)).map(|k| kept.swap_remove(k)))
+            .unwrap_or_default();
         Candidates {
             index,
             mentions,
-            scratch: pattern::Scratch::default(),
+            scratch,
+            items: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
     /// The rules that may match sentence `si`, in pack order, with the
     /// sentence's items and the token range of each; `None` when no rule
     /// can match.
-    pub fn of<'s, 'd>(&'s mut self, d: &'d Doc<'_>, si: usize) -> Option<(&'s [usize], SentenceItems<'d>)> {
+    #[allow(clippy::type_complexity)]
+    pub fn of<'s>(&'s mut self, d: &'d Doc<'_>, si: usize) -> Option<(&'s [usize], &'s [Item<'d>], &'s [Range<usize>])> {
         let tokens = d.an.sentences[si].tokens.clone();
         let sentence = pattern::Sentence {
             words: &d.syms[tokens],
@@ -110,7 +127,15 @@ impl<'i> Candidates<'i> {
         if fit.is_empty() {
             return None;
         }
-        Some((fit, d.items(si)))
+        d.items(si, &mut self.items, &mut self.spans);
+        Some((fit, &self.items, &self.spans))
+    }
+}
+
+impl Drop for Candidates<'_, '_> {
+    fn drop(&mut self) {
+        let scratch = std::mem::take(&mut self.scratch);
+        SCRATCH.with_borrow_mut(|kept| kept.push(scratch));
     }
 }
 
@@ -126,9 +151,9 @@ pub(crate) struct Doc<'a> {
     pub quoted: Vec<Range<usize>>,
     /// Is each token inside a quotation?
     pub in_quote: Vec<bool>,
-    /// Lower-case text of every token: `lower_text[lower_end[i-1]..lower_end[i]]`.
+    /// Lower-case text of every token: `lower_text[lower_span[i].0..lower_span[i].1]`.
     pub lower_text: String,
-    pub lower_end: Vec<u32>,
+    pub lower_span: Vec<(u32, u32)>,
     /// Symbol of every token.
     pub syms: Vec<crate::rules::pattern::Sym>,
     /// Is each token a word starting with a capital letter?
@@ -162,8 +187,8 @@ impl<'a> Doc<'a> {
     }
 
     pub fn lower(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.lower_end[i - 1] as usize };
-        &self.lower_text[start..self.lower_end[i] as usize]
+        let (start, end) = self.lower_span[i];
+        &self.lower_text[start as usize..end as usize]
     }
 
     pub fn is_cap(&self, i: usize) -> bool {
@@ -245,11 +270,12 @@ impl<'a> Doc<'a> {
         self.in_quote[t]
     }
 
-    /// The items of a sentence for the pattern matcher, and for each item its token range.
-    pub fn items(&self, sentence: usize) -> SentenceItems<'_> {
+    /// The items of a sentence for the pattern matcher, and for each item
+    /// its token range, in `items` and `spans` (cleared first).
+    pub fn items<'d>(&'d self, sentence: usize, items: &mut Vec<Item<'d>>, spans: &mut Vec<Range<usize>>) {
         let range = self.an.sentences[sentence].tokens.clone();
-        let mut items = Vec::with_capacity(range.len());
-        let mut spans = Vec::with_capacity(range.len());
+        items.clear();
+        spans.clear();
         let mut i = range.start;
         while i < range.end {
             let mi = self.mention_start[i];
@@ -290,7 +316,6 @@ impl<'a> Doc<'a> {
                 i += 1;
             }
         }
-        (items, spans)
     }
 
     /// Is token `i` in the lexicon list `class`?
@@ -311,8 +336,12 @@ impl<'a> Doc<'a> {
     /// Rebuilds the token → mention indexes after mentions changed.
     pub fn index_mentions(&mut self) {
         self.mentions.sort_by_key(|m| m.tokens.start);
-        self.mention_start = vec![u32::MAX; self.an.tokens.len()];
-        self.mention_end = vec![u32::MAX; self.an.tokens.len() + 1];
+        // Refilled in place: the buffers are reused from one call to the next.
+        let n = self.an.tokens.len();
+        self.mention_start.clear();
+        self.mention_start.resize(n, u32::MAX);
+        self.mention_end.clear();
+        self.mention_end.resize(n + 1, u32::MAX);
         for (i, m) in self.mentions.iter().enumerate() {
             if self.mention_start[m.tokens.start] == u32::MAX {
                 self.mention_start[m.tokens.start] = i as u32;
@@ -396,7 +425,7 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
         quoted: Vec::new(),
         in_quote: Vec::new(),
         lower_text: String::new(),
-        lower_end: Vec::new(),
+        lower_span: Vec::new(),
         syms: Vec::new(),
         cap: Vec::new(),
         lower_word: Vec::new(),
@@ -438,29 +467,44 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
 /// lower-case words.
 fn lower_tokens(d: &mut Doc<'_>) {
     let n = d.an.tokens.len();
-    let mut text = String::with_capacity(d.text.len());
-    let mut ends = Vec::with_capacity(n);
+    // The whole text with its ASCII letters lower-cased, in one pass: every
+    // byte stays where it was, so an ASCII token's lower case is its own
+    // span. Only the others (rare) have theirs appended after the text.
+    let mut text = String::with_capacity(d.text.len() + d.text.len() / 16);
+    text.push_str(d.text);
+    text.make_ascii_lowercase();
+    let mut spans = Vec::with_capacity(n);
     let mut syms = Vec::with_capacity(n);
     let mut cap = Vec::with_capacity(n);
     let mut lower_word = Vec::with_capacity(n);
+    // Most texts are all ASCII: then no token needs its own test.
+    let ascii = d.text.is_ascii();
     for t in &d.an.tokens {
-        let start = text.len();
-        let w = &d.text[t.start..t.end];
+        // Bytes, not a `str` slice: no char boundaries to check.
+        let w = &d.text.as_bytes()[t.start..t.end];
         let word = t.kind == TokenKind::Word;
-        let first = w.chars().next().unwrap_or(' ');
-        cap.push(word && first.is_uppercase());
-        lower_word.push(w == "-" || (word && first.is_lowercase()));
-        if w.is_ascii() {
-            text.push_str(w);
-            text[start..].make_ascii_lowercase();
+        let (upper, lower) = match w.first() {
+            Some(&b) if b.is_ascii() => (b.is_ascii_uppercase(), b.is_ascii_lowercase()),
+            Some(_) => {
+                let first = d.text[t.start..].chars().next().unwrap_or(' ');
+                (first.is_uppercase(), first.is_lowercase())
+            }
+            None => (false, false),
+        };
+        cap.push(word && upper);
+        lower_word.push(w == b"-" || (word && lower));
+        let (start, end) = if ascii || w.is_ascii() {
+            (t.start, t.end)
         } else {
-            text.extend(w.chars().flat_map(char::to_lowercase));
-        }
-        syms.push(d.pack.sym(&text[start..]));
-        ends.push(text.len() as u32);
+            let start = text.len();
+            text.extend(d.text[t.start..t.end].chars().flat_map(char::to_lowercase));
+            (start, text.len())
+        };
+        syms.push(d.pack.sym(&text[start..end]));
+        spans.push((start as u32, end as u32));
     }
     d.lower_text = text;
-    d.lower_end = ends;
+    d.lower_span = spans;
     d.syms = syms;
     d.cap = cap;
     d.lower_word = lower_word;

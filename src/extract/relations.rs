@@ -20,11 +20,11 @@ pub(super) fn extract(d: &mut Doc<'_>) {
     // Few documents have a rule that needs it: counted on first use.
     let main_actor = std::cell::OnceCell::new();
     for si in 0..d.an.sentences.len() {
-        let Some((rules, (items, spans))) = candidates.of(d, si) else {
+        let Some((rules, items, spans)) = candidates.of(d, si) else {
             continue;
         };
         for rule in rules.iter().map(|&r| &d.pack.relations[r]) {
-            let mut matches = rule.pattern.find_all(&items, d.pack);
+            let mut matches = rule.pattern.find_all(items, d.pack);
             // Of matches that share their end and object, the one starting
             // last binds the nearest subject ("X, chief of Y, said" is X's).
             matches.sort_by_key(|m| (m.end, m.object, std::cmp::Reverse(m.start)));
@@ -65,7 +65,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
                 let conjuncts = |slot: Option<usize>, e: usize| -> Vec<usize> {
                     let mut all = vec![e];
                     if let (true, Some(mi)) = (rule.coordinated, slot) {
-                        all.extend(conjuncts_of(d, &items, mi, &joiners));
+                        all.extend(conjuncts_of(d, items, mi, &joiners));
                     }
                     all
                 };
@@ -87,6 +87,8 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             }
         }
     }
+    // Its items borrow `d`: done with before `d` changes.
+    drop(candidates);
     d.relations.extend(found);
     containment(d);
     parties(d);

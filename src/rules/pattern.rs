@@ -600,6 +600,14 @@ pub struct Scratch {
     fit: Vec<usize>,
 }
 
+impl Scratch {
+    /// Was this scratch last used with `index` (or one of its size)? Then
+    /// its table need not be made anew.
+    pub fn fits(&self, index: &PatternIndex) -> bool {
+        self.seen.len() == index.words.len()
+    }
+}
+
 impl PatternIndex {
     /// `word` gives the text of a symbol.
     pub fn new<'p, 'w>(patterns: impl ExactSizeIterator<Item = &'p Pattern>, word: impl Fn(Sym) -> &'w str + Copy) -> Self {
