@@ -83,9 +83,8 @@ pub(crate) struct Candidates<'i, 'd> {
 
 thread_local! {
     /// The pattern indexes' scratch, kept by each thread from one document
-    /// to the next: its table has an entry per word of an index, and
-    /// allocating and clearing it for every document costs more than a
-    /// short document's lookups. (A scratch gives the same candidates
+    /// to the next: its buffers are sized for an index, and need not be
+    /// allocated for every document. (A scratch gives the same candidates
     /// whatever it held before.)
     static SCRATCH: std::cell::RefCell<Vec<pattern::Scratch>> = const { std::cell::RefCell::new(Vec::new()) };
 }

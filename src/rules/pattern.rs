@@ -133,8 +133,17 @@ impl Pattern {
     /// shortest alternative is longest: "executive" rather than "," or "of");
     /// empty when it has none.
     pub fn triggers<'w>(&self, word: impl Fn(Sym) -> &'w str) -> &[Sym] {
+        self.trigger_literal(word).map_or(&[], |k| self.required[k].as_slice())
+    }
+
+    /// The position in `required` of the literal [`Pattern::triggers`] gives.
+    fn trigger_literal<'w>(&self, word: impl Fn(Sym) -> &'w str) -> Option<usize> {
         let telling = |alts: &Vec<Sym>| alts.iter().map(|&a| word(a).chars().count()).min().unwrap_or(0);
-        self.required.iter().max_by_key(|alts| telling(alts)).map_or(&[], Vec::as_slice)
+        self.required
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, alts)| telling(alts))
+            .map(|(k, _)| k)
     }
 
     pub fn has_slot(&self, role: Role) -> bool {
@@ -547,34 +556,50 @@ mod tests {
 /// Which patterns of a list can match a sentence, found from the sentence's
 /// words instead of testing every pattern: each pattern is filed under the
 /// alternatives of one mandatory word (patterns without one are always
-/// tried), then must find each of its mandatory literals (one of its
-/// alternatives), lexicon lists and kinds of mention in the sentence. The
-/// patterns are a bit set, so a sentence's candidates come out in list
+/// tried), then must find its lexicon lists, kinds of mention and each of
+/// its other mandatory literals (one of its alternatives) in the sentence.
+/// The patterns are a bit set, so a sentence's candidates come out in list
 /// order, once each, without sorting.
+///
+/// It runs for every sentence, between stages that fill the cache with
+/// other things, so its tables are flat and small: bit matrices, flat
+/// lists of literals, and a bit set of the sentence's words. The tests of
+/// lists and mentions, which rule out most patterns filed under a
+/// sentence's words, are on whole sets of patterns, not one at a time.
 #[derive(Clone, Debug, Default)]
 pub struct PatternIndex {
-    /// The position in `words` of each symbol the patterns mention
-    /// (`NO_WORD` for the others): symbols are dense, so finding a word is
-    /// indexing, not hashing.
-    word_of: Vec<u32>,
-    /// The patterns filed under each word, as bits (empty when none).
-    words: Vec<Box<[u64]>>,
+    /// 64-bit blocks in a set of patterns.
+    blocks: usize,
+    /// The row in `rows` of every symbol below `words`, and of `words`
+    /// itself, which stands for all the others: symbols are dense, so
+    /// finding a word is indexing, not hashing.
+    row_of: Vec<u32>,
+    /// The patterns filed under each word, as bits, `blocks` per row. Row
+    /// 0 is empty, the row of words no pattern is filed under: every word
+    /// of a sentence is looked up the same way, with no branch to mispredict.
+    rows: Vec<u64>,
     always: Box<[u64]>,
-    needs: Vec<Needs>,
-}
-
-const NO_WORD: u32 = u32::MAX;
-
-/// What a pattern needs of a sentence besides its trigger word.
-#[derive(Clone, Debug)]
-struct Needs {
-    /// For each mandatory literal, its alternatives (positions in `words`).
-    literals: Box<[Box<[u32]>]>,
-    /// The lexicon lists it needs, as bits.
+    /// The lexicon lists some pattern needs, as bits, and for each list
+    /// bit the patterns that need it (`blocks` per list).
     lists: u64,
-    /// For each slot, the kinds of mention it takes ([`mention_bit`]s).
-    mentions: Box<[u8]>,
+    needing_list: Vec<u64>,
+    /// For each set of kinds of mention a sentence may have (a `u8` of
+    /// [`mention_bit`]s), the patterns all of whose slots it can fill
+    /// (`blocks` per set).
+    mentions_fit: Vec<u64>,
+    /// Where the literals of each pattern (but the trigger) end in `literal_ends`.
+    pattern_literal_ends: Vec<u32>,
+    /// Symbols below this are those the patterns mention: the bits of a
+    /// sentence's word set (and one for all other words).
+    words: usize,
+    /// The alternatives of every literal, one literal after another;
+    /// literal `k` ends at `literal_ends[k]` and starts where `k - 1` ends.
+    alternatives: Vec<Sym>,
+    literal_ends: Vec<u32>,
 }
+
+/// The empty row in [`PatternIndex::rows`].
+const NO_ROW: u32 = 0;
 
 /// What a sentence offers the patterns.
 #[derive(Clone, Copy, Debug)]
@@ -591,20 +616,18 @@ pub struct Sentence<'s> {
 #[derive(Debug, Default)]
 pub struct Scratch {
     patterns: Vec<u64>,
-    /// The sentence each word was last seen in (by `sentence`): whether a
-    /// word is in the sentence is one comparison, and a repeated word is
-    /// looked at once.
-    seen: Vec<u32>,
-    sentence: u32,
+    /// The words of the sentence the patterns mention, as bits by symbol
+    /// (a literal's test is a bit's; 1.3 K words fit in 21 `u64`s).
+    present: Vec<u64>,
     /// The candidates found.
     fit: Vec<usize>,
 }
 
 impl Scratch {
     /// Was this scratch last used with `index` (or one of its size)? Then
-    /// its table need not be made anew.
+    /// its buffers are the right size already.
     pub fn fits(&self, index: &PatternIndex) -> bool {
-        self.seen.len() == index.words.len()
+        self.present.len() == (index.words + 1).div_ceil(64) && self.patterns.len() == index.blocks
     }
 }
 
@@ -613,88 +636,123 @@ impl PatternIndex {
     pub fn new<'p, 'w>(patterns: impl ExactSizeIterator<Item = &'p Pattern>, word: impl Fn(Sym) -> &'w str + Copy) -> Self {
         let blocks = patterns.len().div_ceil(64);
         let mut index = PatternIndex {
+            blocks,
             always: vec![0u64; blocks].into_boxed_slice(),
+            rows: vec![0u64; blocks],
+            needing_list: vec![0u64; 64 * blocks],
+            mentions_fit: vec![0u64; 256 * blocks],
             ..PatternIndex::default()
         };
+        // Patterns by the kinds of mention their slots take: few sets
+        // (the pack is built at every start).
+        let mut by_mentions: std::collections::BTreeMap<&[u8], Vec<usize>> = Default::default();
         for (i, p) in patterns.enumerate() {
-            let triggers = p.triggers(word);
-            if triggers.is_empty() {
-                index.always[i / 64] |= 1 << (i % 64);
-            }
-            for &w in triggers {
-                let at = index.word(w);
-                let filed = &mut index.words[at as usize];
-                if filed.is_empty() {
-                    *filed = vec![0u64; blocks].into_boxed_slice();
+            let trigger = p.trigger_literal(word);
+            match trigger {
+                None => index.always[i / 64] |= 1 << (i % 64),
+                Some(k) => {
+                    for &w in &p.required[k] {
+                        let row = index.filed_row(w);
+                        index.rows[row * blocks + i / 64] |= 1 << (i % 64);
+                    }
                 }
-                filed[i / 64] |= 1 << (i % 64);
             }
-            let literals = p
-                .required
-                .iter()
-                .map(|alts| alts.iter().map(|&a| index.word(a)).collect())
-                .collect();
-            index.needs.push(Needs {
-                literals,
-                lists: p.required_classes,
-                mentions: p.required_mentions.clone().into_boxed_slice(),
-            });
+            // The trigger need not be tested: the pattern is a candidate
+            // because one of its alternatives is there.
+            for (k, alts) in p.required.iter().enumerate() {
+                if Some(k) != trigger {
+                    index.alternatives.extend(alts);
+                    index.literal_ends.push(index.alternatives.len() as u32);
+                }
+            }
+            index.pattern_literal_ends.push(index.literal_ends.len() as u32);
+            let (block, bit) = (i / 64, 1u64 << (i % 64));
+            index.lists |= p.required_classes;
+            let mut lists = p.required_classes;
+            while lists != 0 {
+                let c = lists.trailing_zeros() as usize;
+                lists &= lists - 1;
+                index.needing_list[c * blocks + block] |= bit;
+            }
+            by_mentions.entry(p.required_mentions.as_slice()).or_default().push(i);
         }
+        for (slots, patterns) in by_mentions {
+            for mentions in 0..256 {
+                if slots.iter().all(|&m| usize::from(m) & mentions != 0) {
+                    for &i in &patterns {
+                        index.mentions_fit[mentions * blocks + i / 64] |= 1 << (i % 64);
+                    }
+                }
+            }
+        }
+        let literal_words = index.alternatives.iter().map(|&s| s as usize + 1).max().unwrap_or(0);
+        index.words = index.row_of.len().max(literal_words);
+        index.row_of.resize(index.words + 1, NO_ROW);
         index
     }
 
-    /// The position in `words` of symbol `w`, added on first use.
-    fn word(&mut self, w: Sym) -> u32 {
+    /// The row of patterns filed under symbol `w`, added on first use.
+    fn filed_row(&mut self, w: Sym) -> usize {
         let sym = w as usize;
-        if self.word_of.len() <= sym {
-            self.word_of.resize(sym + 1, NO_WORD);
+        if self.row_of.len() <= sym {
+            self.row_of.resize(sym + 1, NO_ROW);
         }
-        if self.word_of[sym] == NO_WORD {
-            self.word_of[sym] = self.words.len() as u32;
-            self.words.push(Box::default());
+        if self.row_of[sym] == NO_ROW {
+            self.row_of[sym] = (self.rows.len() / self.blocks) as u32;
+            self.rows.resize(self.rows.len() + self.blocks, 0);
         }
-        self.word_of[sym]
+        self.row_of[sym] as usize
+    }
+
+    /// Row `k` of one of the bit matrices.
+    fn row<'t>(&self, matrix: &'t [u64], k: usize) -> &'t [u64] {
+        &matrix[k * self.blocks..][..self.blocks]
     }
 
     /// The patterns that may match a sentence, in list order.
     pub fn candidates<'s>(&self, sentence: Sentence<'_>, scratch: &'s mut Scratch) -> &'s [usize] {
-        let Scratch {
-            patterns,
-            seen,
-            sentence: stamp,
-            fit,
-        } = scratch;
+        let Scratch { patterns, present, fit } = scratch;
         patterns.clear();
         patterns.extend_from_slice(&self.always);
+        present.clear();
+        present.resize((self.words + 1).div_ceil(64), 0);
         fit.clear();
-        // A new stamp marks no word seen; when stamps run out, start over.
-        *stamp = stamp.wrapping_add(1);
-        if *stamp == 0 || seen.len() != self.words.len() {
-            seen.clear();
-            seen.resize(self.words.len(), 0);
-            *stamp = 1;
-        }
-        let stamp = *stamp;
+        // No branch on the word: half of a sentence's words are not the
+        // patterns', unpredictably, and a repeated word does no harm.
         for &w in sentence.words {
-            let Some(&at) = self.word_of.get(w as usize) else { continue };
-            if at == NO_WORD || std::mem::replace(&mut seen[at as usize], stamp) == stamp {
-                continue;
-            }
-            for (block, bits) in patterns.iter_mut().zip(self.words[at as usize].iter()) {
+            let sym = (w as usize).min(self.words);
+            present[sym / 64] |= 1 << (sym % 64);
+            let row = self.row_of[sym] as usize;
+            for (block, bits) in patterns.iter_mut().zip(self.row(&self.rows, row)) {
                 *block |= bits;
             }
         }
-        let has = |alts: &[u32]| alts.iter().any(|&a| seen[a as usize] == stamp);
+        for (block, fit) in patterns
+            .iter_mut()
+            .zip(self.row(&self.mentions_fit, usize::from(sentence.mentions)))
+        {
+            *block &= fit;
+        }
+        let mut missing = self.lists & !sentence.lists;
+        while missing != 0 {
+            let c = missing.trailing_zeros() as usize;
+            missing &= missing - 1;
+            for (block, need) in patterns.iter_mut().zip(self.row(&self.needing_list, c)) {
+                *block &= !need;
+            }
+        }
+        let has = |s: Sym| present[s as usize / 64] & (1 << (s % 64)) != 0;
+        let literal = |k: usize| {
+            let start = if k == 0 { 0 } else { self.literal_ends[k - 1] as usize };
+            self.alternatives[start..self.literal_ends[k] as usize].iter().any(|&s| has(s))
+        };
         for (b, &bits) in patterns.iter().enumerate() {
             let mut bits = bits;
             while bits != 0 {
                 let i = b * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let needs = &self.needs[i];
-                if needs.lists & !sentence.lists == 0
-                    && needs.mentions.iter().all(|&m| m & sentence.mentions != 0)
-                    && needs.literals.iter().all(|alts| has(alts))
-                {
+                let first = if i == 0 { 0 } else { self.pattern_literal_ends[i - 1] as usize };
+                if (first..self.pattern_literal_ends[i] as usize).all(literal) {
                     fit.push(i);
                 }
             }
