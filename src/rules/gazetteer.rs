@@ -130,13 +130,31 @@ impl Gazetteer {
                 }
             }
         };
-        for (start, w) in bytes.windows(3).enumerate() {
-            if self.pairs[pair(w[0], w[1])] == 0 {
-                continue;
+        // The filters pass few positions, unpredictably, and the triples
+        // are a table too big for the first-level cache: branching on each
+        // position would stall on mispredictions and on one load at a time.
+        // So the text goes in chunks of 64 windows: first the positions
+        // past the pairs, as bits, then those past the triples, gathered
+        // without branching (their loads independent, so they overlap),
+        // and only these are visited, in text order.
+        let windows = bytes.len().saturating_sub(2);
+        let mut passed = [(0usize, 0u64); 64];
+        for chunk in (0..windows).step_by(64) {
+            let window = &bytes[chunk..(chunk + 64).min(windows) + 2];
+            let mut pairs = 0u64;
+            for (k, w) in window.windows(2).take(window.len() - 2).enumerate() {
+                pairs |= u64::from(self.pairs[pair(w[0], w[1])] != 0) << k;
             }
-            let s = slot(w[0], w[1], w[2]);
-            let may = self.triples[s >> 5] >> ((s & 31) * 2) & 3;
-            if may != 0 {
+            let mut count = 0;
+            while pairs != 0 {
+                let k = pairs.trailing_zeros() as usize;
+                pairs &= pairs - 1;
+                let s = slot(window[k], window[k + 1], window[k + 2]);
+                let may = self.triples[s >> 5] >> ((s & 31) * 2) & 3;
+                passed[count] = (chunk + k, may);
+                count += usize::from(may != 0);
+            }
+            for &(start, may) in &passed[..count] {
                 visit(start, may);
             }
         }
