@@ -6,11 +6,10 @@
 //! could. It finds matches; which of them count (token boundaries,
 //! sentences) is for the extractor to decide.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, Match, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Match, MatchKind};
 
 pub struct Gazetteer {
-    names: Names,
-    groups: AhoCorasick,
+    searchers: Searchers,
     /// Which automata have a pattern starting with two bytes (any byte
     /// after a one-byte pattern; group nouns in both ASCII cases): bit 0
     /// names, bit 1 group nouns.
@@ -19,8 +18,19 @@ pub struct Gazetteer {
     /// bits per slot. Where a bit is clear no pattern of its automaton
     /// starts.
     triples: Box<[u64; 1 << (SLOT_BITS - 5)]>,
-    /// An empty pattern matches everywhere: then the scans are unanchored.
-    unanchored: bool,
+}
+
+/// How names and group nouns are searched for.
+enum Searchers {
+    /// An empty pattern matches everywhere: then the scans are unanchored
+    /// automata.
+    Unanchored { names: AhoCorasick, groups: AhoCorasick },
+    /// Otherwise anchored searches where the filters let a pattern start,
+    /// and an anchored longest match needs no automaton: a trie finds it,
+    /// and costs a fraction of an automaton to build (no failure links;
+    /// the pack is built at every start) and to search with (no search
+    /// set-up per position).
+    Anchored { names: Trie, groups: Trie },
 }
 
 /// The matches of [`Gazetteer::find`], each list in text order.
@@ -72,28 +82,25 @@ impl Gazetteer {
                 }
             }
         }
-        let unanchored = names.iter().chain(groups).any(|p| p.is_empty());
-        let build = |patterns: &[String], kind, fold| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(kind)
-                .start_kind(if unanchored { StartKind::Unanchored } else { StartKind::Anchored })
-                .ascii_case_insensitive(fold)
-                .build(patterns)
-                .expect("gazetteer automaton")
+        let searchers = if names.iter().chain(groups).any(|p| p.is_empty()) {
+            let build = |patterns: &[String], fold| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(fold)
+                    .build(patterns)
+                    .expect("gazetteer automaton")
+            };
+            Searchers::Unanchored {
+                names: build(names, false),
+                groups: build(groups, true),
+            }
+        } else {
+            Searchers::Anchored {
+                names: Trie::new(names, false),
+                groups: Trie::new(groups, true),
+            }
         };
-        Gazetteer {
-            names: if unanchored {
-                Names::Automaton(build(names, None, false))
-            } else {
-                Names::Trie(Trie::new(names))
-            },
-            // Few group nouns: a DFA is small and the fastest to search with.
-            groups: build(groups, Some(AhoCorasickKind::DFA), true),
-            pairs,
-            triples,
-            unanchored,
-        }
+        Gazetteer { searchers, pairs, triples }
     }
 
     /// For each automaton, the matches an unanchored leftmost-longest
@@ -101,30 +108,28 @@ impl Gazetteer {
     /// the longest (the first added among equals); the next search starts
     /// after it, so a match hides those that overlap it.
     pub fn find(&self, text: &str) -> Matches {
-        if self.unanchored {
-            let Names::Automaton(names) = &self.names else {
-                unreachable!("an unanchored gazetteer has a names automaton")
-            };
-            return Matches {
-                names: names.find_iter(text).collect(),
-                groups: self.groups.find_iter(text).collect(),
-            };
-        }
+        let (names, groups) = match &self.searchers {
+            Searchers::Unanchored { names, groups } => {
+                return Matches {
+                    names: names.find_iter(text).collect(),
+                    groups: groups.find_iter(text).collect(),
+                }
+            }
+            Searchers::Anchored { names, groups } => (names, groups),
+        };
         let bytes = text.as_bytes();
         let mut found = Matches::default();
-        // Where each automaton's next search may start.
+        // Where each search for the next match may start.
         let (mut names_at, mut groups_at) = (0, 0);
-        let anchored =
-            |automaton: &AhoCorasick, start: usize| automaton.find(Input::new(text).span(start..bytes.len()).anchored(Anchored::Yes));
         let mut visit = |start: usize, may: u64| {
             if may & 1 != 0 && start >= names_at {
-                if let Some(m) = self.names.longest_at(bytes, start) {
+                if let Some(m) = names.longest_at(bytes, start) {
                     names_at = m.end();
                     found.names.push(m);
                 }
             }
             if may & 2 != 0 && start >= groups_at {
-                if let Some(m) = anchored(&self.groups, start) {
+                if let Some(m) = groups.longest_at(bytes, start) {
                     groups_at = m.end();
                     found.groups.push(m);
                 }
@@ -166,90 +171,104 @@ impl Gazetteer {
     }
 }
 
-/// The curated names. Their scans are anchored unless a pattern is empty,
-/// and an anchored longest match needs no automaton: a trie finds it, and
-/// costs a fraction of an automaton to build (no failure links; the pack
-/// is built at every start).
-enum Names {
-    Automaton(AhoCorasick),
-    Trie(Trie),
-}
-
-impl Names {
-    fn longest_at(&self, text: &[u8], start: usize) -> Option<Match> {
-        match self {
-            Names::Automaton(_) => unreachable!("names are searched as an automaton only when unanchored"),
-            Names::Trie(t) => t.longest_at(text, start),
-        }
-    }
-}
-
 /// A trie of the patterns: each node a prefix, its edges the bytes that
 /// extend it (sorted), its value the first pattern added that ends there.
 /// Built from the patterns sorted, breadth first, so a node's edges are
-/// contiguous.
+/// contiguous, and the shallow nodes, where most searches end, are
+/// together. A subtree holding one pattern (or copies of it) is one node
+/// with the pattern's remaining bytes, its tail: most of a name's bytes
+/// are compared at once, not walked node by node through the cache.
 struct Trie {
+    /// Patterns match in any ASCII case (bytes are compared lower-cased).
+    fold: bool,
     nodes: Vec<Node>,
     edge_bytes: Vec<u8>,
     edge_nodes: Vec<u32>,
+    /// The tails of tail nodes, lower-cased if `fold`.
+    tails: Vec<u8>,
     /// The root's edges as a table.
     root: Box<[u32; 256]>,
 }
 
 #[derive(Clone, Copy)]
 struct Node {
-    /// The node's edges: `first..first + count` in `edge_bytes` and `edge_nodes`.
+    /// The node's edges: `first..first + count` in `edge_bytes` and
+    /// `edge_nodes`; for a tail node, its tail in `tails`.
     first: u32,
     count: u32,
-    /// The pattern ending here, or `NO_PATTERN`.
+    /// The pattern ending here (for a tail node, at the end of its tail),
+    /// or `NO_PATTERN`.
     pattern: u32,
+    tail: bool,
 }
 
 const NO_PATTERN: u32 = u32::MAX;
 
 impl Trie {
-    fn new(patterns: &[String]) -> Self {
+    fn new(patterns: &[String], fold: bool) -> Self {
+        let keys: Vec<std::borrow::Cow<[u8]>> = patterns
+            .iter()
+            .map(|p| {
+                if fold {
+                    p.as_bytes().to_ascii_lowercase().into()
+                } else {
+                    p.as_bytes().into()
+                }
+            })
+            .collect();
         // Pattern ids sorted by their bytes, equals by id: the patterns
         // sharing a prefix are a range, the shortest first.
         let mut order: Vec<u32> = (0..patterns.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| patterns[a as usize].as_bytes().cmp(patterns[b as usize].as_bytes()).then(a.cmp(&b)));
-        let byte = |id: u32, depth: usize| patterns[id as usize].as_bytes()[depth];
+        order.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
+        let key = |id: u32| &keys[id as usize][..];
+        let node = |pattern| Node {
+            first: 0,
+            count: 0,
+            pattern,
+            tail: false,
+        };
         let mut trie = Trie {
-            nodes: vec![Node {
-                first: 0,
-                count: 0,
-                pattern: NO_PATTERN,
-            }],
+            fold,
+            nodes: vec![node(NO_PATTERN)],
             edge_bytes: Vec::new(),
             edge_nodes: Vec::new(),
+            tails: Vec::new(),
             root: Box::new([NO_PATTERN; 256]),
         };
         // (node, range of `order` below it, depth)
         let mut queue = std::collections::VecDeque::from([(0usize, 0usize, order.len(), 0usize)]);
-        while let Some((node, mut lo, hi, depth)) = queue.pop_front() {
-            if lo < hi && patterns[order[lo] as usize].len() == depth {
-                trie.nodes[node].pattern = order[lo];
-                while lo < hi && patterns[order[lo] as usize].len() == depth {
+        while let Some((parent, mut lo, hi, depth)) = queue.pop_front() {
+            if lo < hi && key(order[lo]).len() == depth {
+                trie.nodes[parent].pattern = order[lo];
+                while lo < hi && key(order[lo]).len() == depth {
                     lo += 1;
                 }
             }
             let first = trie.edge_bytes.len();
             while lo < hi {
-                let b = byte(order[lo], depth);
-                let end = lo + order[lo..hi].partition_point(|&id| byte(id, depth) == b);
+                let b = key(order[lo])[depth];
+                let end = lo + order[lo..hi].partition_point(|&id| key(id)[depth] == b);
                 let child = trie.nodes.len();
-                trie.nodes.push(Node {
-                    first: 0,
-                    count: 0,
-                    pattern: NO_PATTERN,
-                });
+                // Sorted, so the range holds one pattern if its ends are equal.
+                if key(order[lo]) == key(order[end - 1]) {
+                    let tail = &key(order[lo])[depth + 1..];
+                    trie.nodes.push(Node {
+                        first: trie.tails.len() as u32,
+                        count: tail.len() as u32,
+                        pattern: order[lo],
+                        tail: true,
+                    });
+                    trie.tails.extend_from_slice(tail);
+                } else {
+                    trie.nodes.push(node(NO_PATTERN));
+                    queue.push_back((child, lo, end, depth + 1));
+                }
                 trie.edge_bytes.push(b);
                 trie.edge_nodes.push(child as u32);
-                queue.push_back((child, lo, end, depth + 1));
                 lo = end;
             }
-            trie.nodes[node].first = first as u32;
-            trie.nodes[node].count = (trie.edge_bytes.len() - first) as u32;
+            trie.nodes[parent].first = first as u32;
+            trie.nodes[parent].count = (trie.edge_bytes.len() - first) as u32;
         }
         let root = trie.nodes[0];
         for e in root.first as usize..(root.first + root.count) as usize {
@@ -263,18 +282,28 @@ impl Trie {
     /// it. Patterns are not empty.
     fn longest_at(&self, text: &[u8], start: usize) -> Option<Match> {
         let rest = &text[start..];
+        let byte = |b: u8| if self.fold { b.to_ascii_lowercase() } else { b };
         let mut best = None;
         let &b0 = rest.first()?;
-        let mut node = self.root[usize::from(b0)];
+        let mut node = self.root[usize::from(byte(b0))];
         let mut depth = 1;
         while node != NO_PATTERN {
             let n = self.nodes[node as usize];
+            if n.tail {
+                let tail = &self.tails[n.first as usize..(n.first + n.count) as usize];
+                let end = depth + tail.len();
+                let same = |t: &[u8]| if self.fold { t.eq_ignore_ascii_case(tail) } else { t == tail };
+                if rest.get(depth..end).is_some_and(same) {
+                    best = Some(Match::must(n.pattern as usize, start..start + end));
+                }
+                break;
+            }
             if n.pattern != NO_PATTERN {
                 best = Some(Match::must(n.pattern as usize, start..start + depth));
             }
             let Some(&b) = rest.get(depth) else { break };
             let edges = n.first as usize..(n.first + n.count) as usize;
-            node = match self.edge_bytes[edges.clone()].binary_search(&b) {
+            node = match self.edge_bytes[edges.clone()].binary_search(&byte(b)) {
                 Ok(k) => self.edge_nodes[edges.start + k],
                 Err(_) => NO_PATTERN,
             };
