@@ -178,12 +178,14 @@ impl Gazetteer {
 /// together. A subtree holding one pattern (or copies of it) is one node
 /// with the pattern's remaining bytes, its tail: most of a name's bytes
 /// are compared at once, not walked node by node through the cache.
+///
+/// Every node but the root is made with the edge to it, so edge `e` leads
+/// to node `e + 1`: edges are their bytes only.
 struct Trie {
     /// Patterns match in any ASCII case (bytes are compared lower-cased).
     fold: bool,
     nodes: Vec<Node>,
     edge_bytes: Vec<u8>,
-    edge_nodes: Vec<u32>,
     /// The tails of tail nodes, lower-cased if `fold`.
     tails: Vec<u8>,
     /// The root's edges as a table.
@@ -192,8 +194,8 @@ struct Trie {
 
 #[derive(Clone, Copy)]
 struct Node {
-    /// The node's edges: `first..first + count` in `edge_bytes` and
-    /// `edge_nodes`; for a tail node, its tail in `tails`.
+    /// The node's edges: `first..first + count` in `edge_bytes`; for a
+    /// tail node, its tail in `tails`.
     first: u32,
     count: u32,
     /// The pattern ending here (for a tail node, at the end of its tail),
@@ -231,7 +233,6 @@ impl Trie {
             fold,
             nodes: vec![node(NO_PATTERN)],
             edge_bytes: Vec::new(),
-            edge_nodes: Vec::new(),
             tails: Vec::new(),
             root: Box::new([NO_PATTERN; 256]),
         };
@@ -264,7 +265,7 @@ impl Trie {
                     queue.push_back((child, lo, end, depth + 1));
                 }
                 trie.edge_bytes.push(b);
-                trie.edge_nodes.push(child as u32);
+                debug_assert_eq!(child, trie.edge_bytes.len());
                 lo = end;
             }
             trie.nodes[parent].first = first as u32;
@@ -272,7 +273,7 @@ impl Trie {
         }
         let root = trie.nodes[0];
         for e in root.first as usize..(root.first + root.count) as usize {
-            trie.root[usize::from(trie.edge_bytes[e])] = trie.edge_nodes[e];
+            trie.root[usize::from(trie.edge_bytes[e])] = e as u32 + 1;
         }
         trie
     }
@@ -304,7 +305,7 @@ impl Trie {
             let Some(&b) = rest.get(depth) else { break };
             let edges = n.first as usize..(n.first + n.count) as usize;
             node = match self.edge_bytes[edges.clone()].binary_search(&byte(b)) {
-                Ok(k) => self.edge_nodes[edges.start + k],
+                Ok(k) => (edges.start + k + 1) as u32,
                 Err(_) => NO_PATTERN,
             };
             depth += 1;
