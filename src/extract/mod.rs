@@ -224,8 +224,10 @@ impl<'a> Doc<'a> {
     }
 
     pub fn is_mark(&self, t: usize) -> bool {
-        let d = self;
-        matches!(d.tok(t), "\"" | "\u{201C}" | "\u{201D}")
+        // Bytes, not a `str` slice: no char boundaries to check (this runs
+        // for every token); `“` and `”` are E2 80 9C and E2 80 9D.
+        let tok = &self.an.tokens[t];
+        matches!(&self.text.as_bytes()[tok.start..tok.end], b"\"" | b"\xE2\x80\x9C" | b"\xE2\x80\x9D")
     }
 
     /// Inner token ranges of the quotes of a paragraph.
