@@ -4,10 +4,12 @@
 # (GNU time) for `gleaner extract` (to /dev/null), `gleaner build --store`
 # (into a fresh on-disk store, no exports) and `gleaner build` run in an
 # empty directory (store under output/ plus every default export: Turtle,
-# DOT, statistics). Usage: benches/corpus.sh [CORPUS.jsonl]   (default ../shared/corpus/news.jsonl)
+# DOT, statistics). Each figure is the median of RUNS runs (default 3).
+# Usage: [RUNS=N] benches/corpus.sh [CORPUS.jsonl]   (default ../shared/corpus/news.jsonl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus="${1:-../shared/corpus/news.jsonl}"
+runs="${RUNS:-3}"
 [ -f "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 2; }
 if [ ! -x /usr/bin/time ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -31,26 +33,34 @@ for k in (1, 4, 16):
                 f.write(json.dumps(d, ensure_ascii=False) + "\n")
 PY
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "median of $runs runs; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 printf "%-9s %-8s %8s %10s %9s %9s %11s %9s\n" step size docs MB seconds MB/s quads/s peakMiB
 for k in 1 4 16; do
   in="$work/x$k.jsonl"
   mb=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1], encoding='utf-8'))/1e6)" "$in")
   docs=$(wc -l < "$in")
   for step in extract build build+exp; do
-    rm -rf "$work/store" "$work/run"
-    mkdir -p "$work/run"
     case "$step" in
       extract) cmd=("$bin" extract "$in") ;;
       build) cmd=("$bin" build "$in" --store "$work/store") ;;
       *) cmd=("$bin" build "$in") ;;
     esac
-    start=$(date +%s.%N)
-    (cd "$work/run" && /usr/bin/time -v -o "$work/time.txt" "${cmd[@]}" > /dev/null 2> "$work/err.txt")
-    end=$(date +%s.%N)
-    secs=$(python3 -c "print(f'{$end - $start:.3f}')")
+    # The median of RUNS runs: this host is shared and one run can be off
+    # by 20%. Peak memory is the largest of the runs.
+    all=()
+    peak=0
+    for _ in $(seq "$runs"); do
+      rm -rf "$work/store" "$work/run"
+      mkdir -p "$work/run"
+      start=$(date +%s.%N)
+      (cd "$work/run" && /usr/bin/time -v -o "$work/time.txt" "${cmd[@]}" > /dev/null 2> "$work/err.txt")
+      end=$(date +%s.%N)
+      all+=("$(python3 -c "print($end - $start)")")
+      p=$(awk '/Maximum resident/ {printf "%.0f", $6/1024}' "$work/time.txt")
+      [ "$p" -gt "$peak" ] && peak=$p
+    done
+    secs=$(python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.3f}')" "${all[@]}")
     quads=$(grep -o '[0-9]* quads' "$work/err.txt" | head -1 | cut -d' ' -f1)
-    peak=$(awk '/Maximum resident/ {printf "%.0f", $6/1024}' "$work/time.txt")
     python3 -c "
 mb, secs, docs, quads = $mb, $secs, $docs, ${quads:-0}
 print(f'{\"$step\":<9} {\"${k}x\":<8} {docs:>8} {mb:>10.1f} {secs:>9.3f} {mb/secs:>9.1f} {quads/secs:>11.0f} {$peak:>9}')"
