@@ -289,9 +289,10 @@ fn is_abbreviation(text: &str, tokens: &[Token], dot: usize, first: usize, rules
     (w.chars().count() == 1 && w.chars().all(char::is_uppercase)) || rules.abbreviations.contains(&*lower_case(w, &mut [0; 16]))
 }
 
-/// `w` in lower case: a short ASCII word lower-cased in `buf` (asked before
-/// every full stop; no allocation), any other by `to_lowercase`.
-fn lower_case<'b>(w: &'b str, buf: &'b mut [u8; 16]) -> std::borrow::Cow<'b, str> {
+/// `w` in lower case: a short ASCII word lower-cased in `buf` (no
+/// allocation; abbreviations are asked about before every full stop), any
+/// other by `to_lowercase`.
+pub(crate) fn lower_case<'b>(w: &'b str, buf: &'b mut [u8; 16]) -> std::borrow::Cow<'b, str> {
     if w.len() <= buf.len() && w.is_ascii() {
         let lower = &mut buf[..w.len()];
         lower.copy_from_slice(w.as_bytes());

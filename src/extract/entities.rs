@@ -461,7 +461,8 @@ pub(super) fn detect(d: &mut Doc<'_>) {
     // every document; "Dr Smith" stays).
     let pack = d.pack;
     let honorific = |n: &str| {
-        let first = n.split_whitespace().next().unwrap_or("").to_lowercase();
+        let mut buf = [0; 16];
+        let first = crate::text::lower_case(n.split_whitespace().next().unwrap_or(""), &mut buf);
         [List::Honorifics, List::HonorificsMale, List::HonorificsFemale]
             .into_iter()
             .any(|l| pack.word_in(&first, l))
@@ -472,7 +473,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             let longest = e
                 .names
                 .iter()
-                .filter(|n| !honorific(n) && n.split_whitespace().count() >= 2)
+                .filter(|n| n.split_whitespace().count() >= 2 && !honorific(n))
                 .max_by_key(by_length)
                 .or_else(|| e.names.iter().max_by_key(by_length));
             if let Some(longest) = longest {
