@@ -39,7 +39,7 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             if inner.is_empty() {
                 continue;
             }
-            let span = d.span_of(&inner);
+            let span = d.span_of(inner);
             let text = d.text[span.start..span.end].trim().to_string();
             let words = d.an.tokens[inner.clone()].iter().filter(|t| t.kind != TokenKind::Punct).count();
             if words < MIN_WORDS || title_case(d, inner) {
