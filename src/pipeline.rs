@@ -141,9 +141,9 @@ fn run<T: Send>(
                 }
                 let facts: Vec<(DocFacts, T)> = pool.install(|| {
                     batch
-                        .par_iter()
+                        .into_par_iter()
                         .map(|d| {
-                            let f = extract::extract(d, pack);
+                            let f = extract::extract_owned(d, pack);
                             let t = prepare(&f);
                             (f, t)
                         })

@@ -286,7 +286,22 @@ fn is_abbreviation(text: &str, tokens: &[Token], dot: usize, first: usize, rules
     }
     let w = &text[prev.start..prev.end];
     // An initial (J. R. R., U.S.) or a known abbreviation (Mr., St.).
-    (w.chars().count() == 1 && w.chars().all(char::is_uppercase)) || rules.abbreviations.contains(&w.to_lowercase())
+    (w.chars().count() == 1 && w.chars().all(char::is_uppercase)) || rules.abbreviations.contains(&*lower_case(w, &mut [0; 16]))
+}
+
+/// `w` in lower case: a short ASCII word lower-cased in `buf` (no
+/// allocation; abbreviations are asked about before every full stop), any
+/// other by `to_lowercase`.
+pub(crate) fn lower_case<'b>(w: &'b str, buf: &'b mut [u8; 16]) -> std::borrow::Cow<'b, str> {
+    if w.len() <= buf.len() && w.is_ascii() {
+        let lower = &mut buf[..w.len()];
+        lower.copy_from_slice(w.as_bytes());
+        lower.make_ascii_lowercase();
+        // ASCII in, ASCII out.
+        std::borrow::Cow::Borrowed(std::str::from_utf8(lower).unwrap_or_default())
+    } else {
+        std::borrow::Cow::Owned(w.to_lowercase())
+    }
 }
 
 #[cfg(test)]

@@ -418,10 +418,11 @@ pub(super) fn age_phrase(d: &Doc<'_>, t: usize) -> Option<(usize, u32)> {
 fn number_age_phrase(d: &Doc<'_>, t: usize) -> Option<(usize, u32)> {
     let toks = &d.an.tokens;
     let age: u32 = d.tok(t).parse().ok()?;
-    let w: Vec<&str> = (t + 1..(t + 5).min(toks.len())).map(|i| d.lower(i)).collect();
-    match w.as_slice() {
-        ["-", "year", "-", "old", ..] => Some((t + 5, age)),
-        ["year", "-", "old", ..] => Some((t + 4, age)),
+    // The next four words, "" past the end (no token is empty).
+    let w: [&str; 4] = std::array::from_fn(|k| if t + 1 + k < toks.len() { d.lower(t + 1 + k) } else { "" });
+    match w {
+        ["-", "year", "-", "old"] => Some((t + 5, age)),
+        ["year", "-", "old", _] => Some((t + 4, age)),
         _ => None,
     }
     .filter(|_| (1..=120).contains(&age))

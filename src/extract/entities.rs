@@ -12,6 +12,7 @@ use crate::rules::List;
 use crate::rules::{NameRole, Title};
 use crate::text::TokenKind;
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -361,16 +362,16 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         let ei = if let Some(ei) = run_entity[ri] {
             ei
         } else if let Some(&ei) = surnames
-            .get(&surface)
+            .get(&*surface)
             .filter(|_| single && run.etype.is_none_or(|t| t == EntityType::Person || run.weak))
         {
             ei
-        } else if let Some(&ei) = curated_acronyms.get(&surface).filter(|_| single && is_acronym(&surface)) {
+        } else if let Some(&ei) = curated_acronyms.get(&*surface).filter(|_| single && is_acronym(&surface)) {
             ei
         } else if let Some(ei) = bracketed_curated(d, &run.tokens).filter(|_| run.etype == Some(EntityType::Organization)) {
             // "the US Securities Exchange Commission (SEC)": the curated SEC.
             ei
-        } else if let Some(full) = acronyms.get(&surface).filter(|_| single) {
+        } else if let Some(full) = acronyms.get(&*surface).filter(|_| single) {
             let label = name_text(d, full);
             find_or_new(d, EntityType::Organization, &label, None)
         } else if let Some(full) = acronyms
@@ -389,7 +390,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         if d.entities[ei].gender.is_none() {
             d.entities[ei].gender = run.gender;
         }
-        d.entities[ei].names.insert(surface.clone());
+        d.entities[ei].names.insert(surface.to_string());
         if d.entities[ei].etype == EntityType::Person && run.tokens.start > 0 && after_honorific(d, run.tokens.start) {
             // "Mr Howard", "Lord Nicholls of Birkenhead" are names too.
             let full = format!("{} {surface}", d.tok(run.tokens.start - 1));
@@ -417,7 +418,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         .into_iter()
         .filter_map(|ri| {
             let tokens = runs[ri].tokens.clone();
-            typed.get(name_text(d, &tokens).as_str()).map(|&ei| (tokens, ei))
+            typed.get(&*name_text(d, &tokens)).map(|&ei| (tokens, ei))
         })
         .collect();
     for (tokens, ei) in found {
@@ -460,7 +461,8 @@ pub(super) fn detect(d: &mut Doc<'_>) {
     // every document; "Dr Smith" stays).
     let pack = d.pack;
     let honorific = |n: &str| {
-        let first = n.split_whitespace().next().unwrap_or("").to_lowercase();
+        let mut buf = [0; 16];
+        let first = crate::text::lower_case(n.split_whitespace().next().unwrap_or(""), &mut buf);
         [List::Honorifics, List::HonorificsMale, List::HonorificsFemale]
             .into_iter()
             .any(|l| pack.word_in(&first, l))
@@ -471,7 +473,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
             let longest = e
                 .names
                 .iter()
-                .filter(|n| !honorific(n) && n.split_whitespace().count() >= 2)
+                .filter(|n| n.split_whitespace().count() >= 2 && !honorific(n))
                 .max_by_key(by_length)
                 .or_else(|| e.names.iter().max_by_key(by_length));
             if let Some(longest) = longest {
@@ -586,7 +588,7 @@ fn add_named(d: &mut Doc<'_>, covered: &mut [bool], tokens: Range<usize>, etype:
     covered[tokens.clone()].fill(true);
     let label = name_text(d, &tokens);
     let e = find_or_new(d, etype, &label, kind);
-    d.entities[e].names.insert(label);
+    d.entities[e].names.insert(label.into_owned());
     d.mentions.push(Mention {
         etype,
         tokens,
@@ -718,7 +720,9 @@ pub(super) fn title_before<'p>(d: &Doc<'p>, end: usize, first: usize) -> Option<
 }
 
 /// The words of the tokens `r`, one space apart.
-fn name_text(d: &Doc<'_>, r: &Range<usize>) -> String {
+/// Borrowed from the text when it is already so (most names): many are
+/// only looked up, not kept.
+fn name_text<'a>(d: &Doc<'a>, r: &Range<usize>) -> Cow<'a, str> {
     let surface = d.surface(r);
     // Printable ASCII with single spaces between words is already joined.
     let joined = surface.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
@@ -726,7 +730,7 @@ fn name_text(d: &Doc<'_>, r: &Range<usize>) -> String {
         && !surface.starts_with(' ')
         && !surface.ends_with(' ');
     if joined {
-        return surface.to_string();
+        return Cow::Borrowed(surface);
     }
     let mut out = String::with_capacity(surface.len());
     for w in surface.split_whitespace() {
@@ -735,7 +739,7 @@ fn name_text(d: &Doc<'_>, r: &Range<usize>) -> String {
         }
         out.push_str(w);
     }
-    out
+    Cow::Owned(out)
 }
 
 fn classify(d: &Doc<'_>, mut tokens: Range<usize>, sentence_start: usize) -> Run {

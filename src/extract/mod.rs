@@ -409,6 +409,21 @@ impl<'a> Doc<'a> {
 
 /// Extracts the facts of one document.
 pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
+    DocFacts {
+        doc: doc.clone(),
+        ..extract_facts(doc, pack)
+    }
+}
+
+/// Extracts the facts of one document the caller gives away: the document
+/// moves into its facts instead of being copied (text and all).
+pub fn extract_owned(doc: Document, pack: &RulePack) -> DocFacts {
+    let facts = extract_facts(&doc, pack);
+    DocFacts { doc, ..facts }
+}
+
+/// The facts of one document, with an empty `doc` (the callers fill it).
+fn extract_facts(doc: &Document, pack: &RulePack) -> DocFacts {
     let an = text::analyse(&doc.text, &pack.text);
     let mut sentence_of = vec![0; an.tokens.len()];
     for (si, s) in an.sentences.iter().enumerate() {
@@ -460,7 +475,7 @@ pub fn extract(doc: &Document, pack: &RulePack) -> DocFacts {
     d.index_mentions();
     relations::extract(&mut d);
     quotes::extract(&mut d);
-    facts(d, doc)
+    facts(d)
 }
 
 /// The lower-case text and the symbol of every token, in one buffer
@@ -573,7 +588,7 @@ fn quote_spans(d: &Doc<'_>) -> Vec<Range<usize>> {
 
 /// Turns the document's local results into sorted, deduplicated facts with global keys.
 /// The document's names, labels and texts are moved into the facts, not copied.
-fn facts(mut d: Doc<'_>, doc: &Document) -> DocFacts {
+fn facts(mut d: Doc<'_>) -> DocFacts {
     // Only entities mentioned as actors (or used by a fact) make it out.
     let mut used = vec![false; d.entities.len()];
     let mut counts = vec![0usize; d.entities.len()];
@@ -693,7 +708,7 @@ fn facts(mut d: Doc<'_>, doc: &Document) -> DocFacts {
     quotes.dedup_by(|a, b| a.evidence.span == b.evidence.span);
 
     DocFacts {
-        doc: doc.clone(),
+        doc: Document::default(),
         main_country: d.main_country.map(|i| keys[i].clone()),
         entities: entities.into_values().collect(),
         relations,

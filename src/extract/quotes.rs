@@ -35,19 +35,18 @@ pub(super) fn extract(d: &mut Doc<'_>) {
             continue;
         }
         let tokens = d.an.sentences[s].tokens.start..d.an.sentences[e - 1].tokens.end;
-        let inners: Vec<Range<usize>> = d.quoted.iter().filter(|r| tokens.contains(&r.start)).cloned().collect();
-        for inner in inners {
+        for inner in d.quoted.iter().filter(|r| tokens.contains(&r.start)) {
             if inner.is_empty() {
                 continue;
             }
-            let span = d.span_of(&inner);
+            let span = d.span_of(inner);
             let text = d.text[span.start..span.end].trim().to_string();
             let words = d.an.tokens[inner.clone()].iter().filter(|t| t.kind != TokenKind::Punct).count();
-            if words < MIN_WORDS || title_case(d, &inner) {
+            if words < MIN_WORDS || title_case(d, inner) {
                 continue;
             }
             let sentence = d.sentence_of[inner.start];
-            let (speaker, rule) = match attribute(d, &inner, tokens.end) {
+            let (speaker, rule) = match attribute(d, inner, tokens.end) {
                 Some((sp, rule)) => (sp, rule),
                 // Someone speaking in the sentence just before ("X criticised
                 // the plans. "…"") outranks the speaker of an earlier quote,
@@ -84,8 +83,9 @@ pub(super) fn extract(d: &mut Doc<'_>) {
 }
 
 fn title_case(d: &Doc<'_>, r: &Range<usize>) -> bool {
-    let words: Vec<usize> = r.clone().filter(|&t| d.an.tokens[t].kind == TokenKind::Word).collect();
-    words.iter().all(|&t| d.is_cap(t) || d.in_list(t, List::Connectors))
+    r.clone()
+        .filter(|&t| d.an.tokens[t].kind == TokenKind::Word)
+        .all(|t| d.is_cap(t) || d.in_list(t, List::Connectors))
 }
 
 /// The speaker of the quote `inner`, looking after it then before it.
