@@ -303,7 +303,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
     // Curated persons already found anchor their surnames too.
     for (ei, e) in d.entities.iter().enumerate() {
         if e.etype == EntityType::Person {
-            let mut names: Vec<&String> = e.names.iter().collect();
+            let mut names: Vec<&str> = e.names.iter().map(String::as_str).collect();
             names.push(&e.label);
             for nm in names {
                 if let Some(last) = nm.split_whitespace().last() {
@@ -478,7 +478,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
                 .or_else(|| e.names.iter().max_by_key(by_length));
             if let Some(longest) = longest {
                 if longest.split_whitespace().count() > e.label.split_whitespace().count() {
-                    e.label = longest.clone();
+                    e.label = Cow::Owned(longest.clone());
                 }
             }
         }
@@ -1259,10 +1259,10 @@ fn is_acronym(w: &str) -> bool {
 fn new_entity(d: &mut Doc<'_>, etype: EntityType, label: &str, kind: Option<String>) -> usize {
     d.entities.push(Local {
         etype,
-        label: label.to_string(),
+        label: Cow::Owned(label.to_string()),
         names: BTreeSet::new(),
         entry: None,
-        kind,
+        kind: kind.map(Cow::Owned),
         gender: None,
     });
     d.entities.len() - 1

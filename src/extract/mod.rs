@@ -15,6 +15,7 @@ use crate::model::*;
 use crate::rules::pattern::{self, Item, PatternIndex};
 use crate::rules::{List, RulePack};
 use crate::text::{self, Analysis, TokenKind};
+use std::borrow::Cow;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -34,12 +35,15 @@ pub(crate) struct Mention {
 
 /// An entity of this document.
 #[derive(Clone, Debug)]
-pub(crate) struct Local {
+/// A curated entity's label and kind borrow the pack's: most curated
+/// entities a document meets are never output, and copies of their
+/// strings were thousands of allocations per document set.
+pub(crate) struct Local<'a> {
     pub etype: EntityType,
-    pub label: String,
+    pub label: Cow<'a, str>,
     pub names: BTreeSet<String>,
     pub entry: Option<usize>,
-    pub kind: Option<String>,
+    pub kind: Option<Cow<'a, str>>,
     /// 'm' or 'f' when known from an honorific or pronoun.
     pub gender: Option<char>,
 }
@@ -145,7 +149,7 @@ pub(crate) struct Doc<'a> {
     /// Sentence index of every token.
     pub sentence_of: Vec<usize>,
     pub mentions: Vec<Mention>,
-    pub entities: Vec<Local>,
+    pub entities: Vec<Local<'a>>,
     /// Inner token ranges of the quotations, paragraph by paragraph.
     pub quoted: Vec<Range<usize>>,
     /// Is each token inside a quotation?
@@ -211,13 +215,13 @@ impl<'a> Doc<'a> {
         if let Some(i) = self.entities.iter().position(|e| e.entry == Some(entry)) {
             return i;
         }
-        let e = &self.pack.entries[entry];
+        let e: &'a crate::rules::Entry = &self.pack.entries[entry];
         self.entities.push(Local {
             etype: e.etype,
-            label: e.name.clone(),
+            label: Cow::Borrowed(&e.name),
             names: BTreeSet::new(),
             entry: Some(entry),
-            kind: e.kind.clone(),
+            kind: e.kind.as_deref().map(Cow::Borrowed),
             gender: None,
         });
         self.entities.len() - 1
@@ -619,15 +623,15 @@ fn facts(mut d: Doc<'_>) -> DocFacts {
         if let Some(entry) = e.entry {
             alts.extend(d.pack.entries[entry].aliases.iter().cloned());
         }
-        alts.remove(&e.label);
+        alts.remove(&*e.label);
         match entities.entry(&keys[i]) {
             Entry::Vacant(v) => {
                 v.insert(EntityFact {
                     key: keys[i].clone(),
                     etype: e.etype,
-                    label: std::mem::take(&mut e.label),
+                    label: std::mem::take(&mut e.label).into_owned(),
                     alt_labels: alts.into_iter().collect(),
-                    kind: e.kind.take(),
+                    kind: e.kind.take().map(Cow::into_owned),
                     mentions: counts[i],
                 });
             }
