@@ -63,8 +63,16 @@ pub struct BulkLoad<'a> {
     /// few large files ingest much faster than many small ones.
     pending: Vec<Quad>,
     /// Quads for the next batch: small at first, so a small build overlaps
-    /// loading with extraction, then doubling, so a large one makes few files.
+    /// loading with extraction, then doubling up to `largest`, so a large
+    /// one makes few files.
     batch: usize,
+    /// The largest batch: about a sixteenth of the quads expected, within
+    /// bounds. A build of a few hundred thousand quads then keeps both
+    /// cores sorting to the end (one large batch last would sort alone),
+    /// and one of millions still makes few files: each batch is eight
+    /// files to ingest, and hundreds of them slow the commit down more
+    /// than the sorting saves.
+    largest: usize,
     /// Every quad loaded, when the caller wants them back (for exports
     /// that then need not read the store).
     kept: Option<Vec<Quad>>,
@@ -75,7 +83,9 @@ const LARGEST_BATCH: usize = 400_000;
 
 impl<'a> BulkLoad<'a> {
     /// `keep`: hold on to the quads loaded, for `finish` to give back.
-    pub fn new(store: &'a Store, keep: bool) -> Self {
+    /// `expected`: about how many quads will come (0 when unknown); it only
+    /// sizes the batches.
+    pub fn new(store: &'a Store, keep: bool, expected: usize) -> Self {
         BulkLoad {
             store,
             loader: store.bulk_loader(),
@@ -84,6 +94,11 @@ impl<'a> BulkLoad<'a> {
             described: Default::default(),
             pending: Vec::new(),
             batch: FIRST_BATCH,
+            largest: if expected == 0 {
+                LARGEST_BATCH
+            } else {
+                (expected / 16).clamp(FIRST_BATCH, LARGEST_BATCH)
+            },
             kept: keep.then(Vec::new),
         }
     }
@@ -127,7 +142,7 @@ impl<'a> BulkLoad<'a> {
         }
         if self.pending.len() >= self.batch {
             self.load_pending(1)?;
-            self.batch = (self.batch * 2).min(LARGEST_BATCH);
+            self.batch = (self.batch * 2).min(self.largest);
         }
         Ok(())
     }
