@@ -109,19 +109,19 @@ fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
 }
 
 /// Streams documents in batches; each document is extracted and `prepare`d
-/// in parallel, then `each` gets every batch in input order.
+/// in parallel, then `each` gets every batch in input order. `bar` counts
+/// the bytes read.
 fn run<T: Send>(
     inputs: &[PathBuf],
     pack: &RulePack,
     jobs: Option<usize>,
-    progress: Progress,
+    bar: ProgressBar,
     summary: &mut Summary,
     prepare: impl Fn(&DocFacts) -> T + Sync + Send,
     mut each: impl FnMut(Vec<(DocFacts, T)>, &mut Summary) -> Result<()>,
 ) -> Result<()> {
     let started = Instant::now();
     let pool = pool(jobs)?;
-    let bar = progress.bar(input_bytes(inputs));
     // One thread reads and extracts batch n+1 (on the pool) while this one
     // hands batch n to `each`: loading overlaps extraction, order is kept.
     let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<(DocFacts, T)>, Vec<crate::source::SourceError>)>(1);
@@ -216,9 +216,10 @@ pub fn build<T: Send>(
     let mut summary = Summary::default();
     let quads = |f: &DocFacts| rdf::document_quads(f);
     let empty = store::len(&store)? == 0;
-    let expected = input_bytes(inputs) as usize / TEXT_BYTES_PER_QUAD;
+    let bytes = input_bytes(inputs);
+    let expected = bytes as usize / TEXT_BYTES_PER_QUAD;
     let mut loader = store::BulkLoad::new(&store, exports.is_some() && empty, expected);
-    run(inputs, pack, jobs, progress, &mut summary, quads, |batch, summary| {
+    run(inputs, pack, jobs, progress.bar(bytes), &mut summary, quads, |batch, summary| {
         let mut fresh = Vec::with_capacity(batch.len());
         let mut replace = Vec::new();
         for (f, q) in batch {
@@ -267,7 +268,7 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
         inputs,
         pack,
         jobs,
-        progress,
+        progress.bar(input_bytes(inputs)),
         &mut summary,
         |_| (),
         |batch, summary| {

@@ -631,8 +631,9 @@ fn name_word(d: &Doc<'_>, i: usize) -> bool {
     (d.is_cap(i) || d.an.tokens[i].kind == TokenKind::Number) && name_word_rest(d, i)
 }
 
+/// [`name_word`] for a token that is capitalised or a number.
 fn name_word_rest(d: &Doc<'_>, i: usize) -> bool {
-    (d.is_cap(i) || (d.an.tokens[i].kind == TokenKind::Number && i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
+    (d.is_cap(i) || (i > 0 && d.is_cap(i - 1) && glued_after(d, i)))
         // A compass word starts a name before another ("Central Bank of Liberia").
         && (!d.in_list(i, List::NotNames) || (d.in_list(i, List::Compass) && i + 1 < d.an.tokens.len() && d.is_cap(i + 1)))
         && !d.is_honorific(i)

@@ -33,11 +33,11 @@ pub(crate) struct Mention {
     pub pronoun: bool,
 }
 
-/// An entity of this document.
+/// An entity of this document. A curated entity's label and kind borrow
+/// the pack's: most curated entities a document meets are never output,
+/// and copies of their strings were thousands of allocations per document
+/// set.
 #[derive(Clone, Debug)]
-/// A curated entity's label and kind borrow the pack's: most curated
-/// entities a document meets are never output, and copies of their
-/// strings were thousands of allocations per document set.
 pub(crate) struct Local<'a> {
     pub etype: EntityType,
     pub label: Cow<'a, str>,

@@ -587,15 +587,16 @@ pub struct PatternIndex {
     /// [`mention_bit`]s), the patterns all of whose slots it can fill
     /// (`blocks` per set).
     mentions_fit: Vec<u64>,
-    /// Where the literals of each pattern (but the trigger) end in `literal_ends`.
-    pattern_literal_ends: Vec<u32>,
+    /// The literals of pattern `i` (but its trigger) are
+    /// `pattern_literals[i]..pattern_literals[i + 1]`.
+    pattern_literals: Vec<u32>,
     /// Symbols below this are those the patterns mention: the bits of a
     /// sentence's word set (and one for all other words).
     words: usize,
-    /// The alternatives of every literal, one literal after another;
-    /// literal `k` ends at `literal_ends[k]` and starts where `k - 1` ends.
+    /// The alternatives of every literal, one literal after another:
+    /// literal `k`'s are `alternatives[literal_starts[k]..literal_starts[k + 1]]`.
     alternatives: Vec<Sym>,
-    literal_ends: Vec<u32>,
+    literal_starts: Vec<u32>,
 }
 
 /// The empty row in [`PatternIndex::rows`].
@@ -640,6 +641,8 @@ impl PatternIndex {
             always: vec![0u64; blocks].into_boxed_slice(),
             rows: vec![0u64; blocks],
             needing_list: vec![0u64; 64 * blocks],
+            pattern_literals: vec![0],
+            literal_starts: vec![0],
             mentions_fit: vec![0u64; 256 * blocks],
             ..PatternIndex::default()
         };
@@ -662,10 +665,10 @@ impl PatternIndex {
             for (k, alts) in p.required.iter().enumerate() {
                 if Some(k) != trigger {
                     index.alternatives.extend(alts);
-                    index.literal_ends.push(index.alternatives.len() as u32);
+                    index.literal_starts.push(index.alternatives.len() as u32);
                 }
             }
-            index.pattern_literal_ends.push(index.literal_ends.len() as u32);
+            index.pattern_literals.push((index.literal_starts.len() - 1) as u32);
             let (block, bit) = (i / 64, 1u64 << (i % 64));
             index.lists |= p.required_classes;
             let mut lists = p.required_classes;
@@ -743,16 +746,15 @@ impl PatternIndex {
         }
         let has = |s: Sym| present[s as usize / 64] & (1 << (s % 64)) != 0;
         let literal = |k: usize| {
-            let start = if k == 0 { 0 } else { self.literal_ends[k - 1] as usize };
-            self.alternatives[start..self.literal_ends[k] as usize].iter().any(|&s| has(s))
+            let alternatives = self.literal_starts[k] as usize..self.literal_starts[k + 1] as usize;
+            self.alternatives[alternatives].iter().any(|&s| has(s))
         };
         for (b, &bits) in patterns.iter().enumerate() {
             let mut bits = bits;
             while bits != 0 {
                 let i = b * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let first = if i == 0 { 0 } else { self.pattern_literal_ends[i - 1] as usize };
-                if (first..self.pattern_literal_ends[i] as usize).all(literal) {
+                if (self.pattern_literals[i] as usize..self.pattern_literals[i + 1] as usize).all(literal) {
                     fit.push(i);
                 }
             }
