@@ -117,12 +117,21 @@ Example:
         rules: RuleArgs,
     },
     /// Load N-Quads files (from `gleaner extract`) into the store, replacing the documents they hold
-    #[command(after_help = "Example:\n  gleaner load shard-1.nq shard-2.nq --store kg")]
+    #[command(
+        after_help = "FILE is an N-Quads file or - for standard input; files are read as streams, never whole.
+
+Examples:
+  gleaner load shard-1.nq shard-2.nq --store kg
+  gleaner extract articles/ | gleaner load - --store kg"
+    )]
     Load {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         #[command(flatten)]
         store: StoreArg,
+        /// No progress bar and no summary line
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Draw the entity graph as Graphviz DOT (or SVG/PNG through Graphviz)
     #[command(after_help = "Examples:

@@ -91,12 +91,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(if summary.failures.is_empty() { 0 } else { 1 })
         }
-        Command::Load { files, store } => {
-            let summary = pipeline::load(&files, &store.store)?;
-            eprintln!(
-                "gleaner: loaded {} document graphs, {} quads in {:.2} s",
-                summary.documents, summary.quads, summary.seconds
-            );
+        Command::Load { files, store, quiet } => {
+            let summary = pipeline::load(&files, &store.store, Progress { quiet })?;
+            if !quiet {
+                eprintln!(
+                    "gleaner: loaded {} document graphs, {} quads in {:.2} s",
+                    summary.documents, summary.quads, summary.seconds
+                );
+            }
             Ok(0)
         }
         Command::Query {

@@ -218,7 +218,7 @@ pub fn build<T: Send>(
     let empty = store::len(&store)? == 0;
     let bytes = input_bytes(inputs);
     let expected = bytes as usize / TEXT_BYTES_PER_QUAD;
-    let mut loader = store::BulkLoad::new(&store, exports.is_some() && empty, expected);
+    let mut loader = store::BulkLoad::new(&store, exports.is_some() && empty, expected, store::Again::Replaces);
     run(inputs, pack, jobs, progress.bar(bytes), &mut summary, quads, |batch, summary| {
         let mut fresh = Vec::with_capacity(batch.len());
         let mut replace = Vec::new();
@@ -288,38 +288,73 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
     Ok(summary)
 }
 
-/// `gleaner load`: N-Quads files into the store, replacing the graphs they
-/// hold (bulk-loaded when the store is empty).
-pub fn load(files: &[PathBuf], store_dir: &Path) -> Result<Summary> {
+/// `gleaner load`: N-Quads files (or standard input, `-`) into the store,
+/// each read as a stream: quads are handed on in runs of one graph, so
+/// memory does not grow with the file. A document graph the store holds
+/// already is replaced by what this load brings of it (all its parts, from
+/// any of the files); into an empty store everything is bulk-loaded.
+pub fn load(files: &[PathBuf], store_dir: &Path, progress: Progress) -> Result<Summary> {
     let started = Instant::now();
     let store = store::open(store_dir)?;
-    let expected = input_bytes(files) as usize / NQUADS_BYTES_PER_QUAD;
-    let mut bulk = (store::len(&store)? == 0).then(|| store::BulkLoad::new(&store, false, expected));
+    let bytes = input_bytes(files);
+    let expected = bytes as usize / NQUADS_BYTES_PER_QUAD;
+    let mut bulk = (store::len(&store)? == 0).then(|| store::BulkLoad::new(&store, false, expected, store::Again::Adds));
     let mut summary = Summary::default();
-    for file in files {
-        let reader = std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?;
-        let mut graphs: std::collections::BTreeMap<String, Vec<oxigraph::model::Quad>> = Default::default();
-        for q in RdfParser::from_format(RdfFormat::NQuads).for_reader(std::io::BufReader::new(reader)) {
-            let q = q.with_context(|| format!("{}: not valid N-Quads", file.display()))?;
-            let graph = match &q.graph_name {
-                oxigraph::model::GraphName::NamedNode(n) => n.as_str().to_string(),
-                _ => String::new(),
-            };
-            graphs.entry(graph).or_default().push(q);
+    // Every document graph this load has written to: its first run
+    // replaces the store's version, later runs add to it.
+    let mut docs = rustc_hash::FxHashSet::<String>::default();
+    let bar = progress.bar(bytes);
+    let mut write = |graph: String, quads: Vec<Quad>| -> Result<()> {
+        summary.quads += quads.len();
+        let first = graph != crate::vocab::ENTITIES_GRAPH && !graph.is_empty() && !docs.contains(&graph);
+        if first {
+            docs.insert(graph.clone());
         }
-        let graphs: Vec<(String, Vec<_>)> = graphs.into_iter().collect();
-        summary.documents += graphs.iter().filter(|(g, _)| g != crate::vocab::ENTITIES_GRAPH).count();
-        summary.quads += graphs.iter().map(|(_, q)| q.len()).sum::<usize>();
-        summary.bytes += std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
         match &mut bulk {
-            Some(loader) => loader.load(graphs)?,
-            None => store::replace_graphs(&store, &graphs)?,
+            Some(loader) => loader.load(vec![(graph, quads)]),
+            None => store::write_graph(&store, &graph, &quads, first),
+        }
+    };
+    for file in files {
+        let (name, reader): (String, Box<dyn std::io::Read>) = if file.as_os_str() == "-" {
+            ("standard input".into(), Box::new(std::io::stdin().lock()))
+        } else {
+            let f = std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?;
+            (file.display().to_string(), Box::new(f))
+        };
+        let reader = bar.wrap_read(std::io::BufReader::with_capacity(1 << 16, reader));
+        // The run being gathered: quads of one graph, in file order.
+        let mut run: Vec<Quad> = Vec::new();
+        for q in RdfParser::from_format(RdfFormat::NQuads).for_reader(reader) {
+            let q = q.with_context(|| format!("{name}: not valid N-Quads"))?;
+            if run.first().is_some_and(|r| r.graph_name != q.graph_name) || run.len() >= LOAD_RUN {
+                write(graph_name(&run[0]), std::mem::take(&mut run))?;
+            }
+            run.push(q);
+        }
+        if let Some(q) = run.first() {
+            write(graph_name(q), run)?;
         }
     }
+    bar.finish_and_clear();
+    summary.documents = docs.len();
+    summary.bytes = bytes;
     if let Some(loader) = bulk {
         loader.commit()?;
     }
     store.flush()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The most quads `gleaner load` gathers before handing them on, when a
+/// graph's quads come in one long run.
+const LOAD_RUN: usize = 1 << 14;
+
+/// A quad's graph name as a string: "" for the default graph.
+fn graph_name(q: &Quad) -> String {
+    match &q.graph_name {
+        oxigraph::model::GraphName::NamedNode(n) => n.as_str().to_string(),
+        _ => String::new(),
+    }
 }

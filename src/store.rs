@@ -35,16 +35,35 @@ pub fn replace_graphs(store: &Store, graphs: &[(String, Vec<Quad>)]) -> Result<(
     // One transaction per document: RocksDB's indexed write batches get
     // slow when large, and a document is the unit that must stay whole.
     for (name, quads) in graphs {
-        let mut tx = store.start_transaction()?;
-        if name != crate::vocab::ENTITIES_GRAPH {
-            tx.remove_named_graph(NamedNodeRef::new_unchecked(name))?;
-        }
-        for q in quads {
-            tx.insert(q);
-        }
-        tx.commit()?;
+        write_graph(store, name, quads, true)?;
     }
     Ok(())
+}
+
+/// Writes quads into a graph in one transaction, first removing what the
+/// store holds of it when `replace` (never the shared entities graph, nor
+/// the default graph, named "").
+pub fn write_graph(store: &Store, name: &str, quads: &[Quad], replace: bool) -> Result<()> {
+    let mut tx = store.start_transaction()?;
+    if replace && name != crate::vocab::ENTITIES_GRAPH && !name.is_empty() {
+        tx.remove_named_graph(NamedNodeRef::new_unchecked(name))?;
+    }
+    for q in quads {
+        tx.insert(q);
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// What a document graph given again to the same [`BulkLoad`] means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Again {
+    /// A new version that replaces the first at commit: an article id
+    /// given twice to one build.
+    Replaces,
+    /// More quads of the same graph: N-Quads files may hold a graph in
+    /// several parts.
+    Adds,
 }
 
 /// oxigraph's bulk loader, fed batch by batch and committed once: for
@@ -53,6 +72,7 @@ pub fn replace_graphs(store: &Store, graphs: &[(String, Vec<Quad>)]) -> Result<(
 pub struct BulkLoad<'a> {
     store: &'a Store,
     loader: oxigraph::store::BulkLoader<'a>,
+    again_means: Again,
     seen: std::collections::HashSet<String>,
     again: Vec<(String, Vec<Quad>)>,
     /// Quads of the shared entities graph already loaded: every document
@@ -84,11 +104,12 @@ const LARGEST_BATCH: usize = 400_000;
 impl<'a> BulkLoad<'a> {
     /// `keep`: hold on to the quads loaded, for `finish` to give back.
     /// `expected`: about how many quads will come (0 when unknown); it only
-    /// sizes the batches.
-    pub fn new(store: &'a Store, keep: bool, expected: usize) -> Self {
+    /// sizes the batches. `again_means`: what a graph given twice means.
+    pub fn new(store: &'a Store, keep: bool, expected: usize, again_means: Again) -> Self {
         BulkLoad {
             store,
             loader: store.bulk_loader(),
+            again_means,
             seen: Default::default(),
             again: Vec::new(),
             described: Default::default(),
@@ -129,7 +150,7 @@ impl<'a> BulkLoad<'a> {
     /// Loads documents' graphs: (graph name, quads).
     pub fn load(&mut self, docs: Vec<(String, Vec<Quad>)>) -> Result<()> {
         for (graph, quads) in docs {
-            if self.seen.insert(graph.clone()) {
+            if self.again_means == Again::Adds || self.seen.insert(graph.clone()) {
                 let entities: oxigraph::model::GraphName = NamedNodeRef::new_unchecked(crate::vocab::ENTITIES_GRAPH).into();
                 self.pending.extend(
                     quads
