@@ -3,6 +3,7 @@
 //! failure (some input could not be read), 2 bad rules, query or usage.
 
 use crate::cli::{Cli, Command, DotFormat, RuleArgs};
+use crate::dataset::Dataset;
 use crate::graph::KnowledgeGraph;
 use crate::model::EntityType;
 use crate::pipeline::{self, Progress};
@@ -11,7 +12,6 @@ use crate::store::{self, ExportFormat, QuerySyntaxError};
 use crate::views::dot::{self, View};
 use crate::views::stats;
 use anyhow::{Context, Result};
-use oxigraph::model::Quad;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -245,14 +245,14 @@ type Exports = Vec<(&'static str, Vec<u8>)>;
 
 /// The export files of the store's quads: the Turtle on one thread, the
 /// graph and its views on another.
-fn render_exports(quads: &[Quad]) -> Result<Exports> {
+fn render_exports(quads: &Dataset) -> Result<Exports> {
     std::thread::scope(|scope| {
         let turtle = scope.spawn(|| -> Result<Vec<u8>> {
             let mut ttl = Vec::new();
             store::export_quads(quads, ExportFormat::Turtle, &mut ttl)?;
             Ok(ttl)
         });
-        let kg = KnowledgeGraph::from_quads(quads.iter().map(Quad::as_ref));
+        let kg = KnowledgeGraph::from_quads(quads.iter());
         let dot = dot::render(&kg, &export_view()).map_err(UsageError)?;
         let s = stats::compute(&kg, 10);
         let txt = stats::render(&s);

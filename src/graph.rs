@@ -6,7 +6,7 @@
 use crate::model::EntityType;
 use crate::vocab;
 use anyhow::Result;
-use oxigraph::model::{GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, TermRef};
+use oxigraph::model::{GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, QuadRef, TermRef};
 use oxigraph::store::Store;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -66,8 +66,7 @@ fn graph_key(g: NamedOrBlankNodeRef<'_>) -> (bool, &str) {
 impl KnowledgeGraph {
     /// Reads the whole store: see `from_quads`.
     pub fn from_store(store: &Store) -> Result<KnowledgeGraph> {
-        let quads = crate::store::quads(store)?;
-        Ok(Self::from_quads(quads.iter().map(Quad::as_ref)))
+        Ok(Self::from_quads(crate::store::quads(store)?.iter()))
     }
 
     /// The graph of a dataset (every quad of the store, or of a build into
@@ -272,7 +271,7 @@ impl KnowledgeGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::model::{GraphName, Literal, NamedNode};
+    use oxigraph::model::{GraphName, Literal, NamedNode, Quad};
 
     fn quad(s: &str, p: &str, o: impl Into<oxigraph::model::Term>, g: &str) -> Quad {
         Quad::new(

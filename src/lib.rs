@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod dataset;
 pub mod eval;
 pub mod extract;
 pub mod graph;

@@ -5,6 +5,7 @@
 //! A build's exports are rendered by the commands; when the build filled
 //! an empty store, from the quads it loaded, while the store commits.
 
+use crate::dataset::Dataset;
 use crate::model::DocFacts;
 use crate::rules::RulePack;
 use crate::source::{Inputs, SourceError};
@@ -192,7 +193,7 @@ fn report(bar: &ProgressBar, summary: &mut Summary, e: SourceError) {
 }
 
 /// Renders exports from the quads of a store.
-pub type Render<T> = dyn Fn(&[Quad]) -> Result<T> + Sync;
+pub type Render<T> = dyn Fn(&Dataset) -> Result<T> + Sync;
 
 /// `gleaner build`: documents into the store. Documents the store does not
 /// hold yet go through oxigraph's bulk loader, committed once at the end
@@ -238,7 +239,7 @@ pub fn build<T: Send>(
     })?;
     let loaded = loader.finish()?;
     let (committed, rendered) = std::thread::scope(|scope| {
-        let rendered = exports.zip(loaded.as_deref()).map(|(f, quads)| scope.spawn(move || f(quads)));
+        let rendered = exports.zip(loaded.as_ref()).map(|(f, quads)| scope.spawn(move || f(quads)));
         let committed = loader.commit().and_then(|()| Ok(store.flush()?));
         (
             committed,

@@ -3,10 +3,11 @@
 //! sorted dumps. Every write is one transaction, so a build killed half-way
 //! leaves the store as it was before the batch.
 
+use crate::dataset::Dataset;
 use crate::vocab::PREFIXES;
 use anyhow::{Context, Result};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{NamedNodeRef, Quad, TermRef, TripleRef};
+use oxigraph::model::{NamedNodeRef, Quad};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use std::io::Write;
@@ -95,7 +96,7 @@ pub struct BulkLoad<'a> {
     largest: usize,
     /// Every quad loaded, when the caller wants them back (for exports
     /// that then need not read the store).
-    kept: Option<Vec<Quad>>,
+    kept: Option<Dataset>,
 }
 
 const FIRST_BATCH: usize = 50_000;
@@ -120,7 +121,7 @@ impl<'a> BulkLoad<'a> {
             } else {
                 (expected / 16).clamp(FIRST_BATCH, LARGEST_BATCH)
             },
-            kept: keep.then(Vec::new),
+            kept: keep.then(Dataset::default),
         }
     }
 
@@ -128,22 +129,17 @@ impl<'a> BulkLoad<'a> {
     /// sorted into files on a thread of its own).
     fn load_pending(&mut self, parts: usize) -> Result<()> {
         let size = self.pending.len().div_ceil(parts.max(1)).max(1);
-        match &mut self.kept {
-            Some(kept) => {
-                for part in self.pending.chunks(size) {
-                    self.loader.load_quads(part.iter().map(Quad::as_ref))?;
-                }
-                kept.append(&mut self.pending);
-            }
-            None => {
-                let mut rest = std::mem::take(&mut self.pending);
-                while rest.len() > size {
-                    let part = rest.split_off(rest.len() - size);
-                    self.loader.load_quads(part)?;
-                }
-                self.loader.load_quads(rest)?;
+        if let Some(kept) = &mut self.kept {
+            for q in &self.pending {
+                kept.insert(q.as_ref());
             }
         }
+        let mut rest = std::mem::take(&mut self.pending);
+        while rest.len() > size {
+            let part = rest.split_off(rest.len() - size);
+            self.loader.load_quads(part)?;
+        }
+        self.loader.load_quads(rest)?;
         Ok(())
     }
 
@@ -181,7 +177,7 @@ impl<'a> BulkLoad<'a> {
     /// After the last `load`: every quad loaded, when asked to keep them
     /// and they are what the commit will write (no document came twice),
     /// each quad of the entities graph once. The store is not written yet.
-    pub fn finish(&mut self) -> Result<Option<Vec<Quad>>> {
+    pub fn finish(&mut self) -> Result<Option<Dataset>> {
         self.load_last()?;
         let kept = self.kept.take();
         Ok(kept.filter(|_| self.again.is_empty()))
@@ -197,96 +193,6 @@ impl<'a> BulkLoad<'a> {
     }
 }
 
-/// Quads sorted by graph, subject, predicate, object (as N-Quads terms).
-fn sorted_quads(quads: &[Quad]) -> Vec<&Quad> {
-    let mut keyed: Vec<(String, &Quad)> = quads
-        .iter()
-        .map(|q| (format!("{} {} {} {}", q.graph_name, q.subject, q.predicate, q.object), q))
-        .collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    keyed.into_iter().map(|(_, q)| q).collect()
-}
-
-/// The triples of all graphs, each once, sorted by subject, predicate,
-/// object (as N-Triples terms).
-fn sorted_triples(quads: &[Quad]) -> Vec<TripleRef<'_>> {
-    let mut triples: Vec<TripleRef<'_>> = quads.iter().map(|q| TripleRef::new(&q.subject, &q.predicate, &q.object)).collect();
-    let cmp = |a: &TripleRef<'_>, b: &TripleRef<'_>| {
-        cmp_nt(a.subject.into(), b.subject.into())
-            .then_with(|| cmp_nt(a.predicate.into(), b.predicate.into()))
-            .then_with(|| cmp_nt(a.object, b.object))
-    };
-    triples.sort_unstable_by(cmp);
-    triples.dedup_by(|a, b| cmp(a, b).is_eq());
-    triples
-}
-
-/// Orders terms as their N-Triples forms, also when each is followed by a
-/// space (no form is a prefix of another followed by a space), so triples
-/// compare term by term as their lines would. Without building the forms
-/// but for literals that need escaping and other rare terms.
-fn cmp_nt(a: TermRef<'_>, b: TermRef<'_>) -> std::cmp::Ordering {
-    if let (TermRef::NamedNode(a), TermRef::NamedNode(b)) = (a, b) {
-        // `<a>` against `<b>`: the IRIs, each ended by `>` (which no IRI holds).
-        let (a, b) = (a.as_str().as_bytes(), b.as_str().as_bytes());
-        let n = a.len().min(b.len());
-        return a[..n]
-            .cmp(&b[..n])
-            .then_with(|| a.get(n).unwrap_or(&b'>').cmp(b.get(n).unwrap_or(&b'>')))
-            .then_with(|| a.len().cmp(&b.len()));
-    }
-    match (nt_parts(a), nt_parts(b)) {
-        (Some(a), Some(b)) => cmp_concat(&a, &b),
-        _ => a.to_string().cmp(&b.to_string()),
-    }
-}
-
-/// The N-Triples form of an IRI or of a literal without language tag and
-/// without a character to escape, as the pieces it is made of.
-fn nt_parts(t: TermRef<'_>) -> Option<[&[u8]; 5]> {
-    match t {
-        TermRef::NamedNode(n) => Some([b"<", n.as_str().as_bytes(), b">", b"", b""]),
-        TermRef::Literal(l) if l.language().is_none() && !l.value().bytes().any(|b| matches!(b, 0..=0x1F | b'"' | b'\\' | 0x7F | 0xEF)) => {
-            let value = l.value().as_bytes();
-            if l.datatype() == oxigraph::model::vocab::xsd::STRING {
-                Some([b"\"", value, b"\"", b"", b""])
-            } else {
-                Some([b"\"", value, b"\"^^<", l.datatype().as_str().as_bytes(), b">"])
-            }
-        }
-        _ => None,
-    }
-}
-
-/// Compares the concatenations of two lists of byte strings.
-fn cmp_concat(a: &[&[u8]], b: &[&[u8]]) -> std::cmp::Ordering {
-    let (mut a, mut b) = (
-        a.iter().copied().filter(|p| !p.is_empty()),
-        b.iter().copied().filter(|p| !p.is_empty()),
-    );
-    let (mut x, mut y) = (a.next().unwrap_or_default(), b.next().unwrap_or_default());
-    loop {
-        match (x.is_empty(), y.is_empty()) {
-            (true, true) => return std::cmp::Ordering::Equal,
-            (true, false) => return std::cmp::Ordering::Less,
-            (false, true) => return std::cmp::Ordering::Greater,
-            (false, false) => {}
-        }
-        let n = x.len().min(y.len());
-        match x[..n].cmp(&y[..n]) {
-            std::cmp::Ordering::Equal => {}
-            o => return o,
-        }
-        (x, y) = (&x[n..], &y[n..]);
-        if x.is_empty() {
-            x = a.next().unwrap_or_default();
-        }
-        if y.is_empty() {
-            y = b.next().unwrap_or_default();
-        }
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     Turtle,
@@ -295,9 +201,13 @@ pub enum ExportFormat {
     Trig,
 }
 
-/// Every quad of the store, in the store's order.
-pub fn quads(store: &Store) -> Result<Vec<Quad>> {
-    Ok(store.iter().collect::<Result<_, _>>()?)
+/// Every quad of the store.
+pub fn quads(store: &Store) -> Result<Dataset> {
+    let mut d = Dataset::default();
+    for q in store.iter() {
+        d.insert(q?.as_ref());
+    }
+    Ok(d)
 }
 
 /// Writes the whole store: triple formats get the union of all graphs.
@@ -307,7 +217,7 @@ pub fn export(store: &Store, format: ExportFormat, out: impl Write) -> Result<()
 
 /// Writes a dataset (the store's quads, or a build's): sorted, triple
 /// formats with the union of all graphs, each triple once.
-pub fn export_quads(quads: &[Quad], format: ExportFormat, out: impl Write) -> Result<()> {
+pub fn export_quads(quads: &Dataset, format: ExportFormat, out: impl Write) -> Result<()> {
     let rdf = match format {
         ExportFormat::Turtle => RdfFormat::Turtle,
         ExportFormat::Ntriples => RdfFormat::NTriples,
@@ -322,11 +232,11 @@ pub fn export_quads(quads: &[Quad], format: ExportFormat, out: impl Write) -> Re
     }
     let mut w = ser.for_writer(out);
     if rdf.supports_datasets() {
-        for q in sorted_quads(quads) {
+        for q in quads.sorted_quads() {
             w.serialize_quad(q)?;
         }
     } else {
-        for t in sorted_triples(quads) {
+        for t in quads.sorted_triples() {
             w.serialize_triple(t)?;
         }
     }
@@ -365,37 +275,4 @@ pub fn contains_graph(store: &Store, name: &str) -> Result<bool> {
 /// Number of quads in the store.
 pub fn len(store: &Store) -> Result<usize> {
     Ok(store.len()?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use oxigraph::model::{Literal, NamedNode, Term};
-
-    /// Terms sort as their N-Triples forms: IRIs one the prefix of another,
-    /// literals before IRIs, typed after plain, escapes.
-    #[test]
-    fn terms_compare_as_their_n_triples_forms() {
-        let terms: Vec<Term> = vec![
-            NamedNode::new_unchecked("http://a.example/x").into(),
-            NamedNode::new_unchecked("http://a.example/x#1").into(),
-            NamedNode::new_unchecked("http://a.example/x-1").into(),
-            NamedNode::new_unchecked("http://a.example/").into(),
-            Literal::new_simple_literal("12").into(),
-            Literal::from(12).into(),
-            Literal::from(1).into(),
-            Literal::new_simple_literal("1").into(),
-            Literal::new_simple_literal("say \"hi\"").into(),
-            Literal::new_simple_literal("say").into(),
-            Literal::new_simple_literal("line\nnext").into(),
-            Literal::new_simple_literal("line").into(),
-            Literal::new_language_tagged_literal_unchecked("x", "en").into(),
-            Literal::new_simple_literal("x").into(),
-        ];
-        for a in &terms {
-            for b in &terms {
-                assert_eq!(cmp_nt(a.as_ref(), b.as_ref()), a.to_string().cmp(&b.to_string()), "{a} {b}");
-            }
-        }
-    }
 }
