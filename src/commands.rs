@@ -95,11 +95,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             let summary = pipeline::load(&files, &store.store, Progress { quiet })?;
             if !quiet {
                 eprintln!(
-                    "gleaner: loaded {} document graphs, {} quads in {:.2} s",
-                    summary.documents, summary.quads, summary.seconds
+                    "gleaner: loaded {} document graphs, {} quads in {:.2} s; {} lines skipped",
+                    summary.documents,
+                    summary.quads,
+                    summary.seconds,
+                    summary.failures.len()
                 );
             }
-            Ok(0)
+            Ok(if summary.failures.is_empty() { 0 } else { 1 })
         }
         Command::Query {
             sparql,

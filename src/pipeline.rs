@@ -326,16 +326,28 @@ pub fn load(files: &[PathBuf], store_dir: &Path, progress: Progress) -> Result<S
         let reader = bar.wrap_read(std::io::BufReader::with_capacity(1 << 16, reader));
         // The run being gathered: quads of one graph, in file order.
         let mut run: Vec<Quad> = Vec::new();
-        for q in RdfParser::from_format(RdfFormat::NQuads).for_reader(reader) {
-            let q = q.with_context(|| format!("{name}: not valid N-Quads"))?;
-            if run.first().is_some_and(|r| r.graph_name != q.graph_name) || run.len() >= LOAD_RUN {
-                write(graph_name(&run[0]), std::mem::take(&mut run))?;
-            }
-            run.push(q);
-        }
+        let mut failures = Vec::new();
+        read_nquads(
+            reader,
+            |q| {
+                if run.first().is_some_and(|r| r.graph_name != q.graph_name) || run.len() >= LOAD_RUN {
+                    write(graph_name(&run[0]), std::mem::take(&mut run))?;
+                }
+                run.push(q);
+                Ok(())
+            },
+            |line, column, message| {
+                // Like a malformed article: named, skipped, counted.
+                let msg = format!("{name}, line {line} column {column}: {message}");
+                bar.suspend(|| eprintln!("gleaner: skipped {msg}"));
+                failures.push(msg);
+            },
+        )
+        .with_context(|| format!("{name}: cannot read"))?;
         if let Some(q) = run.first() {
             write(graph_name(q), run)?;
         }
+        summary.failures.append(&mut failures);
     }
     bar.finish_and_clear();
     summary.documents = docs.len();
@@ -346,6 +358,50 @@ pub fn load(files: &[PathBuf], store_dir: &Path, progress: Progress) -> Result<S
     store.flush()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Reads N-Quads in chunks of whole lines, giving each quad to `quad` in
+/// file order. A malformed line goes to `bad` (line and column, from 1, and
+/// the parser's message) and is skipped; reading goes on with the next.
+fn read_nquads(
+    mut reader: impl std::io::BufRead,
+    mut quad: impl FnMut(Quad) -> Result<()>,
+    mut bad: impl FnMut(usize, u64, &str),
+) -> Result<()> {
+    const CHUNK: usize = 1 << 20;
+    let newlines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+    let mut chunk = Vec::with_capacity(CHUNK + (1 << 12));
+    // Lines of the file before `rest`.
+    let mut line = 0;
+    loop {
+        chunk.clear();
+        while chunk.len() < CHUNK && reader.read_until(b'\n', &mut chunk)? > 0 {}
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let mut rest = &chunk[..];
+        'parse: loop {
+            for q in RdfParser::from_format(RdfFormat::NQuads).for_slice(rest) {
+                match q {
+                    Ok(q) => quad(q)?,
+                    Err(e) => {
+                        let start = e.location().map(|l| l.start);
+                        let at = start.as_ref().map_or(0, |p| p.offset as usize).min(rest.len());
+                        let text = e.to_string();
+                        let message = text.split_once(": ").map_or(text.as_str(), |(_, m)| m);
+                        bad(line + newlines(&rest[..at]) + 1, start.map_or(1, |p| p.column + 1), message);
+                        // Go on after the line the error is on.
+                        let next = rest[at..].iter().position(|&c| c == b'\n').map_or(rest.len(), |i| at + i + 1);
+                        line += newlines(&rest[..next]);
+                        rest = &rest[next..];
+                        continue 'parse;
+                    }
+                }
+            }
+            break;
+        }
+        line += newlines(rest);
+    }
 }
 
 /// The most quads `gleaner load` gathers before handing them on, when a

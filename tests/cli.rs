@@ -583,6 +583,41 @@ fn load_takes_graphs_in_parts_and_replaces_on_reload() {
     assert_eq!(run_ok(&["export", "--format", "nquads"], &built), fresh);
 }
 
+/// A malformed line in the middle of an N-Quads file is reported with its
+/// line number and skipped; the lines around it are loaded.
+#[test]
+fn load_skips_a_malformed_line() {
+    let dir = TempDir::new().unwrap();
+    let jsonl = two_documents(&dir);
+    let nq = stdout_of(gleaner().args(["extract", "-q"]).arg(&jsonl));
+    let lines: Vec<&str> = nq.lines().collect();
+    let middle = lines.len() / 2;
+    let mut broken: Vec<&str> = lines.clone();
+    broken.insert(middle, "<a> <b> \"no end .");
+    let file = dir.path().join("broken.nq");
+    std::fs::write(&file, broken.join("\n") + "\n").unwrap();
+    gleaner()
+        .arg("load")
+        .arg(&file)
+        .args(store_arg(&dir))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("broken.nq, line {}", middle + 1)))
+        .stderr(predicate::str::contains("1 lines skipped"));
+    let whole = TempDir::new().unwrap();
+    gleaner()
+        .arg("load")
+        .arg("-")
+        .args(store_arg(&whole))
+        .write_stdin(nq.clone())
+        .assert()
+        .success();
+    assert_eq!(
+        run_ok(&["export", "--format", "nquads"], &dir),
+        run_ok(&["export", "--format", "nquads"], &whole)
+    );
+}
+
 #[test]
 fn help_has_examples() {
     gleaner()
