@@ -293,7 +293,10 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
 /// each read as a stream: quads are handed on in runs of one graph, so
 /// memory does not grow with the file. A document graph the store holds
 /// already is replaced by what this load brings of it (all its parts, from
-/// any of the files); into an empty store everything is bulk-loaded.
+/// any of the files), one transaction per run, so a graph that came in
+/// one run (as `gleaner extract` writes them) stays whole if the load is
+/// interrupted; into an empty store everything is bulk-loaded and
+/// committed at the end.
 pub fn load(files: &[PathBuf], store_dir: &Path, progress: Progress) -> Result<Summary> {
     let started = Instant::now();
     let store = store::open(store_dir)?;

@@ -68,8 +68,8 @@ pub enum Again {
 }
 
 /// oxigraph's bulk loader, fed batch by batch and committed once: for
-/// stores that do not hold these documents yet. A document given again in
-/// the same build replaces its first version at commit.
+/// stores that do not hold these documents yet. A document given again
+/// replaces its first version at commit, or adds to it: see [`Again`].
 pub struct BulkLoad<'a> {
     store: &'a Store,
     loader: oxigraph::store::BulkLoader<'a>,
