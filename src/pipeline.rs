@@ -216,7 +216,7 @@ pub fn build<T: Send>(
     let store = store::open(store_dir)?;
     let mut summary = Summary::default();
     let quads = |f: &DocFacts| rdf::document_quads(f);
-    let empty = store::len(&store)? == 0;
+    let empty = store::is_empty(&store)?;
     let bytes = input_bytes(inputs);
     let expected = bytes as usize / TEXT_BYTES_PER_QUAD;
     let mut loader = store::BulkLoad::new(&store, exports.is_some() && empty, expected, store::Again::Replaces);
@@ -290,34 +290,36 @@ pub fn extract_to(inputs: &[PathBuf], pack: &RulePack, jobs: Option<usize>, prog
 }
 
 /// `gleaner load`: N-Quads files (or standard input, `-`) into the store,
-/// each read as a stream: quads are handed on in runs of one graph, so
-/// memory does not grow with the file. A document graph the store holds
-/// already is replaced by what this load brings of it (all its parts, from
-/// any of the files), one transaction per run, so a graph that came in
-/// one run (as `gleaner extract` writes them) stays whole if the load is
-/// interrupted; into an empty store everything is bulk-loaded and
-/// committed at the end.
+/// each read as a stream: quads are handed on in runs of one document
+/// graph (with the shared quads among them), so memory does not grow with
+/// the file. A document graph the store holds already is replaced by what
+/// this load brings of it (all its parts, from any of the files): its first
+/// run in a transaction that writes the difference. Everything else goes
+/// through the bulk loader, committed at the end (an interrupted load adds
+/// none of it).
 pub fn load(files: &[PathBuf], store_dir: &Path, progress: Progress) -> Result<Summary> {
     let started = Instant::now();
     let store = store::open(store_dir)?;
     let bytes = input_bytes(files);
     let expected = bytes as usize / NQUADS_BYTES_PER_QUAD;
-    let mut bulk = (store::len(&store)? == 0).then(|| store::BulkLoad::new(&store, false, expected, store::Again::Adds));
+    let empty = store::is_empty(&store)?;
+    let mut bulk = store::BulkLoad::new(&store, false, expected, store::Again::Adds);
     let mut summary = Summary::default();
-    // Every document graph this load has written to: its first run
-    // replaces the store's version, later runs add to it.
+    // Every document graph this load has written to: the first run of one
+    // the store holds replaces it (in a transaction), the rest is added by
+    // the bulk loader.
     let mut docs = rustc_hash::FxHashSet::<String>::default();
     let bar = progress.bar(bytes);
-    let mut write = |graph: String, quads: Vec<Quad>| -> Result<()> {
+    // A run: the quads of one document graph and the shared ones (entity
+    // descriptions) that came with them, as `gleaner extract` writes a
+    // document.
+    let mut write = |doc: Option<String>, quads: Vec<Quad>| -> Result<()> {
         summary.quads += quads.len();
-        let first = graph != crate::vocab::ENTITIES_GRAPH && !graph.is_empty() && !docs.contains(&graph);
-        if first {
-            docs.insert(graph.clone());
+        let doc = doc.unwrap_or_default();
+        if !doc.is_empty() && docs.insert(doc.clone()) && !empty && store::contains_graph(&store, &doc)? {
+            return store::replace_graph(&store, &doc, &quads);
         }
-        match &mut bulk {
-            Some(loader) => loader.load(vec![(graph, quads)]),
-            None => store::write_graph(&store, &graph, &quads, first),
-        }
+        bulk.load(vec![(doc, quads)])
     };
     for file in files {
         let (name, reader): (String, Box<dyn std::io::Read>) = if file.as_os_str() == "-" {
@@ -327,14 +329,19 @@ pub fn load(files: &[PathBuf], store_dir: &Path, progress: Progress) -> Result<S
             (file.display().to_string(), Box::new(f))
         };
         let reader = bar.wrap_read(std::io::BufReader::with_capacity(1 << 16, reader));
-        // The run being gathered: quads of one graph, in file order.
+        // The run being gathered, in file order, and its document graph.
         let mut run: Vec<Quad> = Vec::new();
+        let mut run_doc: Option<String> = None;
         let mut failures = Vec::new();
         read_nquads(
             reader,
             |q| {
-                if run.first().is_some_and(|r| r.graph_name != q.graph_name) || run.len() >= LOAD_RUN {
-                    write(graph_name(&run[0]), std::mem::take(&mut run))?;
+                let doc = document_graph(&q);
+                if doc.is_some_and(|d| run_doc.as_deref().is_some_and(|r| r != d)) || run.len() >= LOAD_RUN {
+                    write(run_doc.take(), std::mem::take(&mut run))?;
+                }
+                if run_doc.is_none() {
+                    run_doc = doc.map(str::to_owned);
                 }
                 run.push(q);
                 Ok(())
@@ -347,17 +354,15 @@ pub fn load(files: &[PathBuf], store_dir: &Path, progress: Progress) -> Result<S
             },
         )
         .with_context(|| format!("{name}: cannot read"))?;
-        if let Some(q) = run.first() {
-            write(graph_name(q), run)?;
+        if !run.is_empty() {
+            write(run_doc, run)?;
         }
         summary.failures.append(&mut failures);
     }
     bar.finish_and_clear();
     summary.documents = docs.len();
     summary.bytes = bytes;
-    if let Some(loader) = bulk {
-        loader.commit()?;
-    }
+    bulk.commit()?;
     store.flush()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
@@ -408,13 +413,14 @@ fn read_nquads(
 }
 
 /// The most quads `gleaner load` gathers before handing them on, when a
-/// graph's quads come in one long run.
+/// document's quads come in one long run.
 const LOAD_RUN: usize = 1 << 14;
 
-/// A quad's graph name as a string: "" for the default graph.
-fn graph_name(q: &Quad) -> String {
+/// The document graph a quad is in: None for the shared entities graph,
+/// the default graph and blank-node graphs, which are only added to.
+fn document_graph(q: &Quad) -> Option<&str> {
     match &q.graph_name {
-        oxigraph::model::GraphName::NamedNode(n) => n.as_str().to_string(),
-        _ => String::new(),
+        oxigraph::model::GraphName::NamedNode(n) if n.as_str() != crate::vocab::ENTITIES_GRAPH => Some(n.as_str()),
+        _ => None,
     }
 }

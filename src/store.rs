@@ -36,21 +36,33 @@ pub fn replace_graphs(store: &Store, graphs: &[(String, Vec<Quad>)]) -> Result<(
     // One transaction per document: RocksDB's indexed write batches get
     // slow when large, and a document is the unit that must stay whole.
     for (name, quads) in graphs {
-        write_graph(store, name, quads, true)?;
+        replace_graph(store, name, quads)?;
     }
     Ok(())
 }
 
-/// Writes quads into a graph in one transaction, first removing what the
-/// store holds of it when `replace` (never the shared entities graph, nor
-/// the default graph, named "").
-pub fn write_graph(store: &Store, name: &str, quads: &[Quad], replace: bool) -> Result<()> {
+/// Replaces a document's graph with `quads` in one transaction (quads of
+/// other graphs, such as the shared entities graph, are only added). Only
+/// the difference is written: what the store holds of the graph and the
+/// new version does not say is removed, what is new is inserted. Writes
+/// are what costs in a transaction (RocksDB's memtable), and a document
+/// built again mostly says what it said before.
+pub fn replace_graph(store: &Store, name: &str, quads: &[Quad]) -> Result<()> {
     let mut tx = store.start_transaction()?;
-    if replace && name != crate::vocab::ENTITIES_GRAPH && !name.is_empty() {
-        tx.remove_named_graph(NamedNodeRef::new_unchecked(name))?;
-    }
+    let mut old: rustc_hash::FxHashSet<Quad> = if name != crate::vocab::ENTITIES_GRAPH && !name.is_empty() {
+        let graph = NamedNodeRef::new_unchecked(name);
+        tx.quads_for_pattern(None, None, None, Some(graph.into()))
+            .collect::<Result<_, _>>()?
+    } else {
+        Default::default()
+    };
     for q in quads {
-        tx.insert(q);
+        if !old.remove(q) && !tx.contains(q)? {
+            tx.insert(q);
+        }
+    }
+    for q in &old {
+        tx.remove(q);
     }
     tx.commit()?;
     Ok(())
@@ -272,7 +284,8 @@ pub fn contains_graph(store: &Store, name: &str) -> Result<bool> {
     Ok(store.contains_named_graph(NamedNodeRef::new_unchecked(name))?)
 }
 
-/// Number of quads in the store.
-pub fn len(store: &Store) -> Result<usize> {
-    Ok(store.len()?)
+/// Does the store hold no quad? (Without counting them, which would read
+/// the whole store.)
+pub fn is_empty(store: &Store) -> Result<bool> {
+    Ok(store.is_empty()?)
 }

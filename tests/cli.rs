@@ -276,6 +276,51 @@ fn building_twice_replaces_the_document() {
     assert!(rows(&first)[1].parse::<usize>().unwrap() > 100);
 }
 
+/// A document built again with another text holds only what the new text
+/// says: its graph equals that of a fresh build of the new text.
+#[test]
+fn a_changed_document_replaces_its_old_facts() {
+    let dir = TempDir::new().unwrap();
+    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
+    let version = |name: &str, text: &str| {
+        let file = dir.path().join(name);
+        let line = serde_json::json!({"id": "a", "title": "A", "text": text}).to_string() + "\n";
+        std::fs::write(&file, line).unwrap();
+        file
+    };
+    let (v1, v2) = (
+        version("v1.jsonl", &text),
+        version(
+            "v2.jsonl",
+            "President Alexander Lukashenko spoke in Minsk on Monday. He said he would not resign.",
+        ),
+    );
+    let build_into = |store: &Path, file: &Path| {
+        gleaner()
+            .args(["build", "-q"])
+            .arg(file)
+            .arg("--store")
+            .arg(store)
+            .assert()
+            .success();
+    };
+    let doc_graph = |store: &Path| -> Vec<String> {
+        let nq = stdout_of(gleaner().args(["export", "--format", "nquads", "--store"]).arg(store));
+        nq.lines()
+            .filter(|l| l.ends_with("<https://w3id.org/gleaner/doc/a> ."))
+            .map(String::from)
+            .collect()
+    };
+    let (again, fresh) = (dir.path().join("again"), dir.path().join("fresh"));
+    build_into(&again, &v1);
+    let before = doc_graph(&again);
+    build_into(&again, &v2);
+    build_into(&fresh, &v2);
+    let after = doc_graph(&again);
+    assert_eq!(after, doc_graph(&fresh));
+    assert!(after.len() > 10 && before.len() > 3 * after.len());
+}
+
 #[test]
 fn one_node_per_entity_across_documents() {
     let dir = TempDir::new().unwrap();
