@@ -10,13 +10,13 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Match, MatchKind};
 
 pub struct Gazetteer {
     searchers: Searchers,
-    /// Which automata have a pattern starting with two bytes (any byte
-    /// after a one-byte pattern; group nouns in both ASCII cases): bit 0
-    /// names, bit 1 group nouns.
+    /// 1 where a pattern starts with two bytes (any byte after a one-byte
+    /// pattern; group nouns in both ASCII cases), else 0: a bit to shift
+    /// into a mask as it is.
     pairs: Box<[u8; 1 << 16]>,
     /// A Bloom filter of the patterns' first three bytes, likewise, two
-    /// bits per slot. Where a bit is clear no pattern of its automaton
-    /// starts.
+    /// bits per slot (bit 0 names, bit 1 group nouns). Where a bit is
+    /// clear no pattern of its automaton starts.
     triples: Box<Filter>,
     /// Where `triples` passes, most searches would still fail after three
     /// to five bytes, on the openings common words share with names and
@@ -127,7 +127,7 @@ impl Gazetteer {
         let (mut triples, mut shorts, mut openings) = (filter(), filter(), filter());
         for (flag, patterns, fold) in [(1u64, names, false), (2, groups, true)] {
             for p in patterns.iter().map(|p| p.as_bytes()).filter(|p| !p.is_empty()) {
-                each_opening(p, fold, &mut |&[b0, b1]| pairs[pair(b0, b1)] |= flag as u8);
+                each_opening(p, fold, &mut |&[b0, b1]| pairs[pair(b0, b1)] = 1);
                 each_opening(p, fold, &mut |&[b0, b1, b2]| {
                     mark(&mut triples, slot(b0, b1, b2), flag);
                     if p.len() < OPENING {
@@ -221,9 +221,11 @@ impl Gazetteer {
                     &last
                 }
             };
+            // Last window first, each shifted in at the bottom: no shift
+            // by a variable count.
             let mut pairs = 0u64;
-            for k in 0..64 {
-                pairs |= u64::from(self.pairs[pair(window[k], window[k + 1])] != 0) << k;
+            for k in (0..64).rev() {
+                pairs = pairs << 1 | u64::from(self.pairs[pair(window[k], window[k + 1])]);
             }
             pairs &= u64::MAX >> (64 - (end - chunk));
             let mut count = 0;
