@@ -1,23 +1,31 @@
 //! The gazetteer: curated names (case-sensitive) and group nouns (any ASCII
 //! case) found in a text, for each the leftmost-longest, non-overlapping
 //! matches an unanchored Aho-Corasick scan gives. One pass over the text
-//! serves both: filters of the patterns' first two and three bytes skip the
-//! positions where none starts, and an anchored search runs only where one
-//! could. It finds matches; which of them count (token boundaries,
-//! sentences) is for the extractor to decide.
+//! serves both: filters of the patterns' first two, three and five bytes
+//! skip the positions where none starts, and an anchored search runs only
+//! where one could. It finds matches; which of them count (token
+//! boundaries, sentences) is for the extractor to decide.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Match, MatchKind};
 
 pub struct Gazetteer {
     searchers: Searchers,
-    /// Which automata have a pattern starting with two bytes (any byte
-    /// after a one-byte pattern; group nouns in both ASCII cases): bit 0
-    /// names, bit 1 group nouns.
+    /// 1 where a pattern starts with two bytes (any byte after a one-byte
+    /// pattern; group nouns in both ASCII cases), else 0: a bit to shift
+    /// into a mask as it is.
     pairs: Box<[u8; 1 << 16]>,
     /// A Bloom filter of the patterns' first three bytes, likewise, two
-    /// bits per slot. Where a bit is clear no pattern of its automaton
-    /// starts.
-    triples: Box<[u64; 1 << (SLOT_BITS - 5)]>,
+    /// bits per slot (bit 0 names, bit 1 group nouns). Where a bit is
+    /// clear no pattern of its automaton starts.
+    triples: Box<Filter>,
+    /// Where `triples` passes, most searches would still fail after three
+    /// to five bytes, on the openings common words share with names and
+    /// group nouns ("the s", "ther", "sta"). Two more filters tell these
+    /// apart: `shorts` holds the first three bytes of the patterns shorter
+    /// than [`OPENING`] bytes, as `triples` does, and `openings` the first
+    /// `OPENING` bytes of the others. A pattern may start where one passes.
+    shorts: Box<Filter>,
+    openings: Box<Filter>,
 }
 
 /// How names and group nouns are searched for.
@@ -40,10 +48,20 @@ pub struct Matches {
     pub groups: Vec<Match>,
 }
 
-/// Slots in [`Gazetteer::triples`]: few enough to stay in cache (32 KB),
+/// Slots in each Bloom filter: few enough to stay in cache (32 KB each),
 /// many enough that few positions pass by chance (the built-in gazetteer
-/// fills 8 K of 128 K slots; a trie search where none matches is cheap).
+/// fills 8 K of the 128 K slots of `triples`; a trie search where none
+/// matches is cheap).
 const SLOT_BITS: u32 = 17;
+
+/// The length of the openings in [`Gazetteer::openings`]: with five bytes,
+/// three trie searches in four are skipped on news text; with four, two in
+/// five ("the " and "The " open many names and group nouns).
+const OPENING: usize = 5;
+
+/// A Bloom filter with one hash and two bits per slot: bit 0 names, bit 1
+/// group nouns.
+type Filter = [u64; 1 << (SLOT_BITS - 5)];
 
 /// The filter slot of the three bytes opening a window.
 fn slot(b0: u8, b1: u8, b2: u8) -> usize {
@@ -51,35 +69,73 @@ fn slot(b0: u8, b1: u8, b2: u8) -> usize {
     (key.wrapping_mul(0x9e37_79b1) >> (32 - SLOT_BITS)) as usize
 }
 
+/// The filter slot of the [`OPENING`] bytes opening `w`.
+fn opening_slot(w: &[u8; OPENING]) -> usize {
+    let mut key = [0; 8];
+    key[..OPENING].copy_from_slice(w);
+    (u64::from_le_bytes(key).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - SLOT_BITS)) as usize
+}
+
 /// The index of two bytes in [`Gazetteer::pairs`].
 fn pair(b0: u8, b1: u8) -> usize {
     usize::from(u16::from_le_bytes([b0, b1]))
+}
+
+/// The two bits of `slot` in a Bloom filter.
+fn bits(filter: &Filter, slot: usize) -> u64 {
+    filter[slot >> 5] >> ((slot & 31) * 2) & 3
+}
+
+/// Sets `flag` (bit 0 or 1) for `slot` in a Bloom filter.
+fn mark(filter: &mut Filter, slot: usize, flag: u64) {
+    filter[slot >> 5] |= flag << ((slot & 31) * 2);
+}
+
+/// Calls `f` with each string of `N` bytes that a text where `pattern`
+/// matches may open with: any byte past the pattern's end, and a letter in
+/// both ASCII cases if `fold`.
+fn each_opening<const N: usize>(pattern: &[u8], fold: bool, f: &mut impl FnMut(&[u8; N])) {
+    fn fill<const N: usize>(pattern: &[u8], fold: bool, buf: &mut [u8; N], at: usize, f: &mut impl FnMut(&[u8; N])) {
+        if at == N {
+            return f(buf);
+        }
+        match pattern.get(at) {
+            None => {
+                for b in 0..=255 {
+                    buf[at] = b;
+                    fill(pattern, fold, buf, at + 1, f);
+                }
+            }
+            Some(&b) => {
+                buf[at] = b;
+                fill(pattern, fold, buf, at + 1, f);
+                if fold && b.is_ascii_alphabetic() {
+                    buf[at] = b ^ 0x20;
+                    fill(pattern, fold, buf, at + 1, f);
+                }
+            }
+        }
+    }
+    fill(pattern, fold, &mut [0; N], 0, f);
 }
 
 impl Gazetteer {
     /// `groups` are matched in any ASCII case.
     pub fn new(names: &[String], groups: &[String]) -> Self {
         let mut pairs = Box::new([0u8; 1 << 16]);
-        let mut triples = Box::new([0u64; 1 << (SLOT_BITS - 5)]);
-        let any: Vec<u8> = (0..=255).collect();
+        let filter = || Box::new([0u64; 1 << (SLOT_BITS - 5)]);
+        let (mut triples, mut shorts, mut openings) = (filter(), filter(), filter());
         for (flag, patterns, fold) in [(1u64, names, false), (2, groups, true)] {
-            let variants = |b: u8| -> Vec<u8> {
-                if fold && b.is_ascii_alphabetic() {
-                    vec![b.to_ascii_lowercase(), b.to_ascii_uppercase()]
-                } else {
-                    vec![b]
-                }
-            };
-            for p in patterns.iter().filter(|p| !p.is_empty()) {
-                let at = |i: usize| p.as_bytes().get(i).map_or_else(|| any.clone(), |&b| variants(b));
-                for &b0 in &at(0) {
-                    for &b1 in &at(1) {
-                        pairs[pair(b0, b1)] |= flag as u8;
-                        for &b2 in &at(2) {
-                            let s = slot(b0, b1, b2);
-                            triples[s >> 5] |= flag << ((s & 31) * 2);
-                        }
+            for p in patterns.iter().map(|p| p.as_bytes()).filter(|p| !p.is_empty()) {
+                each_opening(p, fold, &mut |&[b0, b1]| pairs[pair(b0, b1)] = 1);
+                each_opening(p, fold, &mut |&[b0, b1, b2]| {
+                    mark(&mut triples, slot(b0, b1, b2), flag);
+                    if p.len() < OPENING {
+                        mark(&mut shorts, slot(b0, b1, b2), flag);
                     }
+                });
+                if p.len() >= OPENING {
+                    each_opening(p, fold, &mut |w| mark(&mut openings, opening_slot(w), flag));
                 }
             }
         }
@@ -101,7 +157,13 @@ impl Gazetteer {
                 groups: Trie::new(groups, true),
             }
         };
-        Gazetteer { searchers, pairs, triples }
+        Gazetteer {
+            searchers,
+            pairs,
+            triples,
+            shorts,
+            openings,
+        }
     }
 
     /// For each automaton, the matches an unanchored leftmost-longest
@@ -136,31 +198,52 @@ impl Gazetteer {
                 }
             }
         };
-        // The filters pass few positions, unpredictably, and the triples
-        // are a table too big for the first-level cache: branching on each
+        // The filters pass few positions, unpredictably, and they are
+        // tables too big for the first-level cache: branching on each
         // position would stall on mispredictions and on one load at a time.
         // So the text goes in chunks of 64 windows: first the positions
-        // past the pairs, as bits, then those past the triples, gathered
-        // without branching (their loads independent, so they overlap),
-        // and only these are visited, in text order.
+        // past the pairs, as bits, then those past the triples, then those
+        // past the shorts or the openings, each gathered without branching
+        // (their loads independent, so they overlap), and only these are
+        // visited, in text order.
         let windows = bytes.len().saturating_sub(2);
         let mut passed = [(0usize, 0u64); 64];
         for chunk in (0..windows).step_by(64) {
-            let window = &bytes[chunk..(chunk + 64).min(windows) + 2];
+            // A whole chunk's bytes as an array, so that the loops below
+            // need no bounds checks; the last chunk's padded, its windows
+            // past the text masked off.
+            let end = (chunk + 64).min(windows);
+            let mut last = [0; 66];
+            let window: &[u8; 66] = match bytes.get(chunk..chunk + 66) {
+                Some(w) => w.try_into().expect("66 bytes"),
+                None => {
+                    last[..end + 2 - chunk].copy_from_slice(&bytes[chunk..end + 2]);
+                    &last
+                }
+            };
+            // Last window first, each shifted in at the bottom: no shift
+            // by a variable count.
             let mut pairs = 0u64;
-            for (k, w) in window.windows(2).take(window.len() - 2).enumerate() {
-                pairs |= u64::from(self.pairs[pair(w[0], w[1])] != 0) << k;
+            for k in (0..64).rev() {
+                pairs = pairs << 1 | u64::from(self.pairs[pair(window[k], window[k + 1])]);
             }
+            pairs &= u64::MAX >> (64 - (end - chunk));
             let mut count = 0;
             while pairs != 0 {
                 let k = pairs.trailing_zeros() as usize;
                 pairs &= pairs - 1;
-                let s = slot(window[k], window[k + 1], window[k + 2]);
-                let may = self.triples[s >> 5] >> ((s & 31) * 2) & 3;
+                let may = bits(&self.triples, slot(window[k], window[k + 1], window[k + 2]));
                 passed[count] = (chunk + k, may);
                 count += usize::from(may != 0);
             }
-            for &(start, may) in &passed[..count] {
+            let mut kept = 0;
+            for i in 0..count {
+                let (start, may) = passed[i];
+                let may = may & self.opens(bytes, start);
+                passed[kept] = (start, may);
+                kept += usize::from(may != 0);
+            }
+            for &(start, may) in &passed[..kept] {
                 visit(start, may);
             }
         }
@@ -169,6 +252,15 @@ impl Gazetteer {
             visit(start, 3);
         }
         found
+    }
+
+    /// Which automata may have a pattern starting at `start`, by
+    /// [`Gazetteer::shorts`] and [`Gazetteer::openings`] (both where fewer
+    /// than [`OPENING`] bytes are left).
+    fn opens(&self, bytes: &[u8], start: usize) -> u64 {
+        let Some(w) = bytes.get(start..start + OPENING) else { return 3 };
+        let w: &[u8; OPENING] = w.try_into().expect("OPENING bytes");
+        bits(&self.shorts, slot(w[0], w[1], w[2])) | bits(&self.openings, opening_slot(w))
     }
 }
 

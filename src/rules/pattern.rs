@@ -563,9 +563,12 @@ mod tests {
 ///
 /// It runs for every sentence, between stages that fill the cache with
 /// other things, so its tables are flat and small: bit matrices, flat
-/// lists of literals, and a bit set of the sentence's words. The tests of
-/// lists and mentions, which rule out most patterns filed under a
-/// sentence's words, are on whole sets of patterns, not one at a time.
+/// lists of literals, and a bit set of the sentence's words. The test of
+/// mentions, which rules out most patterns filed under a sentence's words,
+/// is on whole sets of patterns, not one at a time; the lexicon lists are
+/// tested on the few patterns left, one at a time (a sentence lacks some
+/// ten of the lists the patterns need: a set of patterns per list took ten
+/// passes over the set).
 #[derive(Clone, Debug, Default)]
 pub struct PatternIndex {
     /// 64-bit blocks in a set of patterns.
@@ -579,10 +582,8 @@ pub struct PatternIndex {
     /// of a sentence is looked up the same way, with no branch to mispredict.
     rows: Vec<u64>,
     always: Box<[u64]>,
-    /// The lexicon lists some pattern needs, as bits, and for each list
-    /// bit the patterns that need it (`blocks` per list).
-    lists: u64,
-    needing_list: Vec<u64>,
+    /// The lexicon lists each pattern needs, as bits.
+    pattern_lists: Vec<u64>,
     /// For each set of kinds of mention a sentence may have (a `u8` of
     /// [`mention_bit`]s), the patterns all of whose slots it can fill
     /// (`blocks` per set).
@@ -622,6 +623,8 @@ pub struct Scratch {
     present: Vec<u64>,
     /// The candidates found.
     fit: Vec<usize>,
+    /// The rows of the sentence's words that patterns are filed under.
+    rows: Vec<u32>,
 }
 
 impl Scratch {
@@ -640,7 +643,6 @@ impl PatternIndex {
             blocks,
             always: vec![0u64; blocks].into_boxed_slice(),
             rows: vec![0u64; blocks],
-            needing_list: vec![0u64; 64 * blocks],
             pattern_literals: vec![0],
             literal_starts: vec![0],
             mentions_fit: vec![0u64; 256 * blocks],
@@ -669,14 +671,7 @@ impl PatternIndex {
                 }
             }
             index.pattern_literals.push((index.literal_starts.len() - 1) as u32);
-            let (block, bit) = (i / 64, 1u64 << (i % 64));
-            index.lists |= p.required_classes;
-            let mut lists = p.required_classes;
-            while lists != 0 {
-                let c = lists.trailing_zeros() as usize;
-                lists &= lists - 1;
-                index.needing_list[c * blocks + block] |= bit;
-            }
+            index.pattern_lists.push(p.required_classes);
             by_mentions.entry(p.required_mentions.as_slice()).or_default().push(i);
         }
         for (slots, patterns) in by_mentions {
@@ -714,19 +709,34 @@ impl PatternIndex {
 
     /// The patterns that may match a sentence, in list order.
     pub fn candidates<'s>(&self, sentence: Sentence<'_>, scratch: &'s mut Scratch) -> &'s [usize] {
-        let Scratch { patterns, present, fit } = scratch;
+        let Scratch {
+            patterns,
+            present,
+            fit,
+            rows,
+        } = scratch;
         patterns.clear();
         patterns.extend_from_slice(&self.always);
         present.clear();
         present.resize((self.words + 1).div_ceil(64), 0);
         fit.clear();
-        // No branch on the word: half of a sentence's words are not the
-        // patterns', unpredictably, and a repeated word does no harm.
+        if rows.len() < sentence.words.len() {
+            rows.resize(sentence.words.len(), NO_ROW);
+        }
+        // No branch on the word: four in five of a sentence's words are not
+        // the patterns', unpredictably, and a repeated word does no harm.
+        // So the rows are gathered first, the empty one written but not
+        // counted, and only the others are added.
+        let mut filed = 0;
         for &w in sentence.words {
             let sym = (w as usize).min(self.words);
             present[sym / 64] |= 1 << (sym % 64);
-            let row = self.row_of[sym] as usize;
-            for (block, bits) in patterns.iter_mut().zip(self.row(&self.rows, row)) {
+            let row = self.row_of[sym];
+            rows[filed] = row;
+            filed += usize::from(row != NO_ROW);
+        }
+        for &row in &rows[..filed] {
+            for (block, bits) in patterns.iter_mut().zip(self.row(&self.rows, row as usize)) {
                 *block |= bits;
             }
         }
@@ -735,14 +745,6 @@ impl PatternIndex {
             .zip(self.row(&self.mentions_fit, usize::from(sentence.mentions)))
         {
             *block &= fit;
-        }
-        let mut missing = self.lists & !sentence.lists;
-        while missing != 0 {
-            let c = missing.trailing_zeros() as usize;
-            missing &= missing - 1;
-            for (block, need) in patterns.iter_mut().zip(self.row(&self.needing_list, c)) {
-                *block &= !need;
-            }
         }
         let has = |s: Sym| present[s as usize / 64] & (1 << (s % 64)) != 0;
         let literal = |k: usize| {
@@ -754,7 +756,9 @@ impl PatternIndex {
             while bits != 0 {
                 let i = b * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                if (self.pattern_literals[i] as usize..self.pattern_literals[i + 1] as usize).all(literal) {
+                if self.pattern_lists[i] & !sentence.lists == 0
+                    && (self.pattern_literals[i] as usize..self.pattern_literals[i + 1] as usize).all(literal)
+                {
                     fit.push(i);
                 }
             }
