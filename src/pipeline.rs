@@ -40,6 +40,19 @@ impl Progress {
         );
         bar
     }
+
+    /// A spinner with elapsed time for a step that has no count to show
+    /// (writing the store after the last document), on a terminal only.
+    fn spinner(&self, what: &'static str) -> ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}").expect("valid template"));
+        bar.set_message(what);
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -237,6 +250,11 @@ pub fn build<T: Send>(
         }
         loader.load(fresh)
     })?;
+    let writing = progress.spinner(if exports.is_some() {
+        "writing the store, rendering the exports"
+    } else {
+        "writing the store"
+    });
     let loaded = loader.finish()?;
     let (committed, rendered) = std::thread::scope(|scope| {
         let rendered = exports.zip(loaded.as_ref()).map(|(f, quads)| scope.spawn(move || f(quads)));
@@ -254,6 +272,7 @@ pub fn build<T: Send>(
         (Some(f), None) => Some(f(&store::quads(&store)?)?),
         (None, None) => None,
     };
+    writing.finish_and_clear();
     Ok((summary, rendered))
 }
 
@@ -362,8 +381,10 @@ pub fn load(files: &[PathBuf], store_dir: &Path, progress: Progress) -> Result<S
     bar.finish_and_clear();
     summary.documents = docs.len();
     summary.bytes = bytes;
+    let writing = progress.spinner("writing the store");
     bulk.commit()?;
     store.flush()?;
+    writing.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
