@@ -109,19 +109,17 @@ impl Dataset {
     fn ranks(&self) -> (Vec<u32>, Vec<u32>) {
         // Each term's form as pieces, written out only for the rare terms
         // that are not an IRI or a literal without escapes or language.
+        let parts: Vec<Option<[&[u8]; 5]>> = self.terms.iter().map(|t| nt_parts(t.as_ref())).collect();
         let written: Vec<Option<String>> = self
             .terms
             .iter()
-            .map(|t| nt_parts(t.as_ref()).is_none().then(|| t.to_string()))
+            .zip(&parts)
+            .map(|(t, p)| p.is_none().then(|| t.to_string()))
             .collect();
-        let forms: Vec<[&[u8]; 5]> = self
-            .terms
-            .iter()
+        let forms: Vec<[&[u8]; 5]> = parts
+            .into_iter()
             .zip(&written)
-            .map(|(t, w)| match w {
-                Some(w) => [w.as_bytes(), b"", b"", b"", b""],
-                None => nt_parts(t.as_ref()).expect("a term with pieces"),
-            })
+            .map(|(p, w)| p.unwrap_or_else(|| [w.as_deref().unwrap_or_default().as_bytes(), b"", b"", b"", b""]))
             .collect();
         let mut by_rank: Vec<u32> = (0..self.terms.len() as u32).collect();
         by_rank.sort_unstable_by(|&a, &b| cmp_concat(&forms[a as usize], &forms[b as usize]));

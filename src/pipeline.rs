@@ -29,8 +29,13 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Progress shows on a terminal only, and not with `--quiet`.
+    fn shown(&self) -> bool {
+        !self.quiet && std::io::stderr().is_terminal()
+    }
+
     fn bar(&self, total_bytes: u64) -> ProgressBar {
-        if self.quiet || !std::io::stderr().is_terminal() {
+        if !self.shown() {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
@@ -44,7 +49,7 @@ impl Progress {
     /// A spinner with elapsed time for a step that has no count to show
     /// (writing the store after the last document), on a terminal only.
     fn spinner(&self, what: &'static str) -> ProgressBar {
-        if self.quiet || !std::io::stderr().is_terminal() {
+        if !self.shown() {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -335,7 +340,11 @@ pub fn load(files: &[PathBuf], store_dir: &Path, progress: Progress) -> Result<S
     let mut write = |doc: Option<String>, quads: Vec<Quad>| -> Result<()> {
         summary.quads += quads.len();
         let doc = doc.unwrap_or_default();
-        if !doc.is_empty() && docs.insert(doc.clone()) && !empty && store::contains_graph(&store, &doc)? {
+        let first = !doc.is_empty() && !docs.contains(&doc);
+        if first {
+            docs.insert(doc.clone());
+        }
+        if first && !empty && store::contains_graph(&store, &doc)? {
             return store::replace_graph(&store, &doc, &quads);
         }
         bulk.load(vec![(doc, quads)])

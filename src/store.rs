@@ -1,7 +1,8 @@
 //! The oxigraph store on disk: writing documents' graphs (replacing a
 //! document that is already there), SPARQL over the union of all graphs, and
-//! sorted dumps. Every write is one transaction, so a build killed half-way
-//! leaves the store as it was before the batch.
+//! sorted dumps. A document the store holds is replaced in a transaction
+//! of its own; new documents are bulk-loaded and committed at the end, so
+//! a build killed half-way leaves each document as it was or complete.
 
 use crate::dataset::Dataset;
 use crate::vocab::PREFIXES;
@@ -41,21 +42,19 @@ pub fn replace_graphs(store: &Store, graphs: &[(String, Vec<Quad>)]) -> Result<(
     Ok(())
 }
 
-/// Replaces a document's graph with `quads` in one transaction (quads of
-/// other graphs, such as the shared entities graph, are only added). Only
+/// Replaces a document's graph (`name`) with `quads` in one transaction
+/// (quads of other graphs, such as the shared entities graph, are only
+/// added). Only
 /// the difference is written: what the store holds of the graph and the
 /// new version does not say is removed, what is new is inserted. Writes
 /// are what costs in a transaction (RocksDB's memtable), and a document
 /// built again mostly says what it said before.
 pub fn replace_graph(store: &Store, name: &str, quads: &[Quad]) -> Result<()> {
     let mut tx = store.start_transaction()?;
-    let mut old: rustc_hash::FxHashSet<Quad> = if name != crate::vocab::ENTITIES_GRAPH && !name.is_empty() {
-        let graph = NamedNodeRef::new_unchecked(name);
-        tx.quads_for_pattern(None, None, None, Some(graph.into()))
-            .collect::<Result<_, _>>()?
-    } else {
-        Default::default()
-    };
+    let graph = NamedNodeRef::new_unchecked(name);
+    let mut old: rustc_hash::FxHashSet<Quad> = tx
+        .quads_for_pattern(None, None, None, Some(graph.into()))
+        .collect::<Result<_, _>>()?;
     for q in quads {
         if !old.remove(q) && !tx.contains(q)? {
             tx.insert(q);
