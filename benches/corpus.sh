@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end timings on the benchmark corpus at 1x, 4x and 16x its size
 # (copies get new ids). Reports MB/s, documents/s, quads/s and peak memory
-# (GNU time) for `gleaner extract` (to /dev/null), `gleaner load` of what
-# extract wrote (N-Quads) into a fresh store, `gleaner build --store`
+# (GNU time) for `gleaner extract` (to /dev/null), oxigraph's own bulk
+# loader on what extract wrote (N-Quads; examples/oxigraph_load.rs, no
+# gleaner code: the floor under the next rows), `gleaner load` of the same
+# file into a fresh store, `gleaner build --store`
 # (into a fresh on-disk store, no exports) and `gleaner build` run in an
 # empty directory (store under output/ plus every default export: Turtle,
 # DOT, statistics). MB is always the articles' text, so MB/s compares the
@@ -17,8 +19,9 @@ if [ ! -x /usr/bin/time ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq && $sudo apt-get install -y -qq time >/dev/null
 fi
-cargo build --release --quiet
+cargo build --release --quiet --bin gleaner --example oxigraph_load
 bin="$(realpath "${CARGO_TARGET_DIR:-target}/release/gleaner")"
+oxi="$(realpath "${CARGO_TARGET_DIR:-target}/release/examples/oxigraph_load")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -42,9 +45,10 @@ for k in 1 4 16; do
   mb=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1], encoding='utf-8'))/1e6)" "$in")
   docs=$(wc -l < "$in")
   "$bin" extract "$in" -q > "$work/x$k.nq"
-  for step in extract load build build+exp; do
+  for step in extract oxigraph load build build+exp; do
     case "$step" in
       extract) cmd=("$bin" extract "$in") ;;
+      oxigraph) cmd=("$oxi" "$work/x$k.nq" "$work/store") ;;
       load) cmd=("$bin" load "$work/x$k.nq" --store "$work/store") ;;
       build) cmd=("$bin" build "$in" --store "$work/store") ;;
       *) cmd=("$bin" build "$in") ;;
