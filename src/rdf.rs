@@ -26,36 +26,46 @@ fn nn(iri: &str) -> NamedNode {
     NamedNode::new_unchecked(iri)
 }
 
-/// Byte to character offsets of one text: checkpoints every 256
-/// characters, then a short count, so long non-ASCII texts stay linear.
+/// Byte to character offsets of one text: the number of characters before
+/// each block of `BLOCK` bytes, then a count within the block.
 struct Chars<'a> {
-    text: &'a str,
-    /// (byte offset, character offset) pairs, increasing; empty for ASCII.
-    marks: Vec<(usize, usize)>,
+    bytes: &'a [u8],
+    /// Characters before byte `k * BLOCK`, for each `k` up to the text's
+    /// length; empty for ASCII.
+    before: Vec<usize>,
 }
+
+const BLOCK: usize = 32;
 
 impl<'a> Chars<'a> {
     fn new(text: &'a str) -> Self {
-        let marks = if text.is_ascii() {
-            Vec::new()
-        } else {
-            text.char_indices()
-                .step_by(256)
-                .enumerate()
-                .map(|(k, (b, _))| (b, k * 256))
-                .collect()
-        };
-        Chars { text, marks }
+        let bytes = text.as_bytes();
+        let mut before = Vec::new();
+        if !text.is_ascii() {
+            before.reserve(bytes.len() / BLOCK + 1);
+            let mut n = 0;
+            before.push(n);
+            for block in bytes.chunks_exact(BLOCK) {
+                n += char_starts(block);
+                before.push(n);
+            }
+        }
+        Chars { bytes, before }
     }
 
     fn at(&self, byte: usize) -> i64 {
-        if self.marks.is_empty() {
+        if self.before.is_empty() {
             return byte as i64;
         }
-        let k = self.marks.partition_point(|&(b, _)| b <= byte) - 1;
-        let (b, c) = self.marks[k];
-        (c + self.text[b..byte].chars().count()) as i64
+        let k = byte / BLOCK;
+        (self.before[k] + char_starts(&self.bytes[k * BLOCK..byte])) as i64
     }
+}
+
+/// How many characters start in `bytes`: the bytes that are not UTF-8
+/// continuation bytes (`0b10xx_xxxx`), counted without decoding.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// A predicate as an N-Quads line has it after the subject: `> <IRI> `,
@@ -530,5 +540,8 @@ mod tests {
             assert_eq!(chars.at(b), c as i64);
         }
         assert_eq!(chars.at(text.len()), text.chars().count() as i64);
+        // A text of whole blocks: its end is the start of one more.
+        let text = "é".repeat(BLOCK);
+        assert_eq!(Chars::new(&text).at(text.len()), BLOCK as i64);
     }
 }
