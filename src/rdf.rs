@@ -14,9 +14,9 @@ use crate::vocab::*;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
 // IRIs are joined with `concat` (one allocation of the final size), or in
-// reused buffers where `emit` makes one per quad, and
-// integers written with `itoa`: `format!` costs several times as much, and
-// `extract` makes hundreds of thousands of them.
+// reused buffers where `emit` makes one per quad (`Iris`, which keep the
+// start the IRIs share), and integers written with `itoa`: `format!` costs
+// several times as much, and `extract` makes hundreds of thousands of them.
 
 pub fn doc_iri(id: &str) -> String {
     [DOC, &crate::extract::slug_id(id)].concat()
@@ -261,24 +261,54 @@ fn joined<'b>(buf: &'b mut String, parts: &[&str]) -> &'b str {
     buf
 }
 
-/// `{graph}#{kind}-{n}` in `buf`: a node of the document's graph numbered by `n`.
-fn numbered<'b>(buf: &'b mut String, graph: &str, kind: &str, n: impl itoa::Integer) -> &'b str {
-    joined(buf, &[graph, "#", kind, "-", itoa::Buffer::new().format(n)])
+/// IRIs that start alike, made one at a time in a reused buffer that keeps
+/// the common start: each IRI writes only what follows it.
+struct Iris {
+    buf: String,
+    start: usize,
 }
 
-/// `{graph}#{kind}-{slug(key)}` in `buf`.
-fn slugged<'b>(buf: &'b mut String, graph: &str, kind: &str, key: &str) -> &'b str {
-    joined(buf, &[graph, "#", kind, "-"]);
-    crate::extract::push_slug(key, buf);
-    buf
+impl Iris {
+    fn new(start: &[&str]) -> Self {
+        let buf = start.concat();
+        Iris { start: buf.len(), buf }
+    }
+
+    /// The start, ready for the rest to be appended.
+    fn start(&mut self) -> &mut String {
+        self.buf.truncate(self.start);
+        &mut self.buf
+    }
+
+    /// `{start}{rest}`.
+    fn with(&mut self, rest: &str) -> &str {
+        self.start().push_str(rest);
+        &self.buf
+    }
+
+    /// `{start}{n}`.
+    fn numbered(&mut self, n: impl itoa::Integer) -> &str {
+        self.with(itoa::Buffer::new().format(n))
+    }
+
+    /// `{start}{slug(key)}`.
+    fn slugged(&mut self, key: &str) -> &str {
+        crate::extract::push_slug(key, self.start());
+        &self.buf
+    }
 }
 
 fn emit<S: Sink>(f: &DocFacts, mut w: S) -> S {
     let g = doc_iri(&f.doc.id);
     w.graph(&g);
     let chars = Chars::new(&f.doc.text);
-    // Buffers for the IRIs made per quad: subject, predicate, object, node.
-    let (mut s_buf, mut p_buf, mut o_buf, mut node_buf) = (String::new(), String::new(), String::new(), String::new());
+    // The IRIs made per quad: entities (subjects, objects), relation
+    // predicates, and the nodes of the document's graph.
+    let (mut subject, mut object) = (Iris::new(&[ID]), Iris::new(&[ID]));
+    let mut predicate = String::new();
+    let node = |kind: &str| Iris::new(&[&g, "#", kind, "-"]);
+    let (mut count, mut fact, mut attribute, mut quote, mut sentence) =
+        (node("count"), node("fact"), node("attribute"), node("quote"), node("sentence"));
 
     w.iri(&g, pred!(RDF_TYPE), SCHEMA_ARTICLE);
     w.lit(&g, pred!(SCHEMA_IDENTIFIER), &f.doc.id);
@@ -295,12 +325,12 @@ fn emit<S: Sink>(f: &DocFacts, mut w: S) -> S {
         w.lit(&g, pred!(SCHEMA_PUBLISHER), s);
     }
     if let Some(c) = &f.main_country {
-        w.iri(&g, pred!(GL_MAIN_COUNTRY), joined(&mut o_buf, &[ID, c]));
+        w.iri(&g, pred!(GL_MAIN_COUNTRY), object.with(c));
     }
 
     w.graph(ENTITIES_GRAPH);
     for e in &f.entities {
-        let iri = joined(&mut s_buf, &[ID, &e.key]);
+        let iri = subject.with(&e.key);
         w.iri(iri, pred!(RDF_TYPE), type_iri(e.etype));
         w.lit(iri, pred!(RDFS_LABEL), &e.label);
         for a in &e.alt_labels {
@@ -312,41 +342,41 @@ fn emit<S: Sink>(f: &DocFacts, mut w: S) -> S {
     }
     w.graph(&g);
     for e in &f.entities {
-        let iri = joined(&mut o_buf, &[ID, &e.key]);
+        let iri = object.with(&e.key);
         w.iri(&g, pred!(GL_MENTIONS), iri);
         if e.mentions > 0 {
             // A gl:MentionCount; its document is the graph it is in.
-            let node = slugged(&mut node_buf, &g, "count", &e.key);
+            let node = count.slugged(&e.key);
             w.iri(node, pred!(GL_ENTITY), iri);
             w.int(node, pred!(GL_MENTION_COUNT), e.mentions as i64);
         }
     }
 
     let mut sentences = std::collections::BTreeSet::new();
-    let mut sentence_buf = String::new();
     let mut evidence = |w: &mut S, node: &str, ev: &Evidence| {
         w.lit(node, pred!(GL_RULE), &ev.rule);
         w.int(node, pred!(GL_START), chars.at(ev.span.start));
         w.int(node, pred!(GL_END), chars.at(ev.span.end));
         w.iri(node, pred!(GL_DOCUMENT), &g);
-        let s = numbered(&mut sentence_buf, &g, "sentence", chars.at(ev.sentence.start));
+        let start = chars.at(ev.sentence.start);
+        let s = sentence.numbered(start);
         w.iri(node, pred!(GL_EVIDENCE), s);
         if sentences.insert(ev.sentence) {
             w.iri(s, pred!(RDF_TYPE), GL_SENTENCE);
             w.lit(s, pred!(GL_TEXT), &f.doc.text[ev.sentence.start..ev.sentence.end]);
-            w.int(s, pred!(GL_START), chars.at(ev.sentence.start));
+            w.int(s, pred!(GL_START), start);
             w.int(s, pred!(GL_END), chars.at(ev.sentence.end));
         }
     };
 
     let mut key_buf = String::new();
     for r in &f.relations {
-        let s = joined(&mut s_buf, &[ID, &r.subject]);
-        let p = Pred(joined(&mut p_buf, &["> <", GL, &r.predicate, "> "]));
-        let o = joined(&mut o_buf, &[ID, &r.object]);
+        let s = subject.with(&r.subject);
+        let p = Pred(joined(&mut predicate, &["> <", GL, &r.predicate, "> "]));
+        let o = object.with(&r.object);
         w.iri(s, p, o);
         let key = joined(&mut key_buf, &[&r.subject, " ", &r.predicate, " ", &r.object]);
-        let node = slugged(&mut node_buf, &g, "fact", key);
+        let node = fact.slugged(key);
         w.iri(node, pred!(RDF_TYPE), GL_FACT);
         w.iri(node, pred!(RDF_TYPE), RDF_STATEMENT);
         w.iri(node, pred!(RDF_SUBJECT), s);
@@ -355,13 +385,13 @@ fn emit<S: Sink>(f: &DocFacts, mut w: S) -> S {
         evidence(&mut w, node, &r.evidence);
     }
     for (i, a) in f.attributes.iter().enumerate() {
-        let s = joined(&mut s_buf, &[ID, &a.entity]);
+        let s = subject.with(&a.entity);
         let (p, value) = match &a.value {
             AttributeValue::Title(t) => (pred!(GL_TITLE), Obj::Str(t)),
             AttributeValue::Age(n) => (pred!(GL_AGE), Obj::Int(i64::from(*n))),
         };
         w.add(s, p, value);
-        let node = numbered(&mut node_buf, &g, "attribute", i);
+        let node = attribute.numbered(i);
         w.iri(node, pred!(RDF_TYPE), GL_ATTRIBUTE_FACT);
         w.iri(node, pred!(RDF_TYPE), RDF_STATEMENT);
         w.iri(node, pred!(RDF_SUBJECT), s);
@@ -370,11 +400,11 @@ fn emit<S: Sink>(f: &DocFacts, mut w: S) -> S {
         evidence(&mut w, node, &a.evidence);
     }
     for q in &f.quotes {
-        let node = numbered(&mut node_buf, &g, "quote", chars.at(q.evidence.span.start));
+        let node = quote.numbered(chars.at(q.evidence.span.start));
         w.iri(node, pred!(RDF_TYPE), SCHEMA_QUOTATION);
         w.lit(node, pred!(SCHEMA_TEXT), &q.text);
         if let Some(s) = &q.speaker {
-            w.iri(node, pred!(GL_SPEAKER), joined(&mut o_buf, &[ID, s]));
+            w.iri(node, pred!(GL_SPEAKER), object.with(s));
         }
         evidence(&mut w, node, &q.evidence);
     }
