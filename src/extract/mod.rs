@@ -106,12 +106,15 @@ impl<'i, 'd> Candidates<'i, 'd> {
         let scratch = SCRATCH
             .with_borrow_mut(|kept| kept.iter().position(|s| s.fits(index)).map(|k| kept.swap_remove(k)))
             .unwrap_or_default();
+        // A sentence has at most one item per token: sized for the longest,
+        // the buffers never grow.
+        let longest = d.an.sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
         Candidates {
             index,
             mentions,
             scratch,
-            items: Vec::new(),
-            spans: Vec::new(),
+            items: Vec::with_capacity(longest),
+            spans: Vec::with_capacity(longest),
         }
     }
 
