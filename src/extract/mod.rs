@@ -179,6 +179,9 @@ pub(crate) struct Doc<'a> {
     /// Mention starting at / ending before each token (`u32::MAX`: none).
     pub mention_start: Vec<u32>,
     pub mention_end: Vec<u32>,
+    /// The token ranges of the mentions `mention_start` and `mention_end`
+    /// were last built from: the entries to reset on the next build.
+    indexed: Vec<Range<usize>>,
     pub main_country: Option<usize>,
     pub main_city: Option<usize>,
     pub relations: Vec<LocalRelation>,
@@ -344,17 +347,27 @@ impl<'a> Doc<'a> {
     /// Rebuilds the token → mention indexes after mentions changed.
     pub fn index_mentions(&mut self) {
         self.mentions.sort_by_key(|m| m.tokens.start);
-        // Refilled in place: the buffers are reused from one call to the next.
+        // Filled once, then only the entries the last call set are reset:
+        // mentions are few, tokens many, and this runs several times per
+        // document.
         let n = self.an.tokens.len();
-        self.mention_start.clear();
-        self.mention_start.resize(n, u32::MAX);
-        self.mention_end.clear();
-        self.mention_end.resize(n + 1, u32::MAX);
+        if self.mention_start.len() == n {
+            for r in self.indexed.drain(..) {
+                self.mention_start[r.start] = u32::MAX;
+                self.mention_end[r.end] = u32::MAX;
+            }
+        } else {
+            self.mention_start.clear();
+            self.mention_start.resize(n, u32::MAX);
+            self.mention_end.clear();
+            self.mention_end.resize(n + 1, u32::MAX);
+        }
         for (i, m) in self.mentions.iter().enumerate() {
             if self.mention_start[m.tokens.start] == u32::MAX {
                 self.mention_start[m.tokens.start] = i as u32;
             }
             self.mention_end[m.tokens.end] = i as u32;
+            self.indexed.push(m.tokens.clone());
         }
     }
 
@@ -455,6 +468,7 @@ fn extract_facts(doc: &Document, pack: &RulePack) -> DocFacts {
         sentence_lists: Vec::new(),
         mention_start: Vec::new(),
         mention_end: Vec::new(),
+        indexed: Vec::new(),
         title_from: Vec::new(),
         title_to: Vec::new(),
         plural_title_to: Vec::new(),
