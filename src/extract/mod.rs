@@ -3,7 +3,8 @@
 //! coreference (references to the main country, pronouns, descriptions) →
 //! attributes (titles, ages, and the relations titles imply) → relation
 //! rules → quotations → facts. Extraction does no I/O and keeps no state
-//! between documents, so documents can be extracted in parallel.
+//! between documents (each thread only reuses its buffers, see
+//! [`Buffers`]), so documents can be extracted in parallel.
 
 mod attributes;
 mod coref;
@@ -347,21 +348,17 @@ impl<'a> Doc<'a> {
     /// Rebuilds the token → mention indexes after mentions changed.
     pub fn index_mentions(&mut self) {
         self.mentions.sort_by_key(|m| m.tokens.start);
-        // Filled once, then only the entries the last call set are reset:
-        // mentions are few, tokens many, and this runs several times per
-        // document.
-        let n = self.an.tokens.len();
-        if self.mention_start.len() == n {
-            for r in self.indexed.drain(..) {
-                self.mention_start[r.start] = u32::MAX;
-                self.mention_end[r.end] = u32::MAX;
-            }
-        } else {
-            self.mention_start.clear();
-            self.mention_start.resize(n, u32::MAX);
-            self.mention_end.clear();
-            self.mention_end.resize(n + 1, u32::MAX);
+        // Every entry is `u32::MAX` but those of the mentions `indexed` last
+        // (perhaps for the document before: the buffers are reused). Only
+        // those are reset, not whole tables: mentions are few, tokens many,
+        // and this runs several times per document.
+        for r in self.indexed.drain(..) {
+            self.mention_start[r.start] = u32::MAX;
+            self.mention_end[r.end] = u32::MAX;
         }
+        let n = self.an.tokens.len();
+        self.mention_start.resize(n, u32::MAX);
+        self.mention_end.resize(n + 1, u32::MAX);
         for (i, m) in self.mentions.iter().enumerate() {
             if self.mention_start[m.tokens.start] == u32::MAX {
                 self.mention_start[m.tokens.start] = i as u32;
@@ -442,52 +439,40 @@ pub fn extract_owned(doc: Document, pack: &RulePack) -> DocFacts {
     DocFacts { doc, ..facts }
 }
 
+/// The buffers of a [`Doc`] as long as its text (and its mentions), kept
+/// by each thread from one document to the next (see [`BUFFERS`]): a
+/// document clears and refills them instead of allocating, growing and
+/// zeroing its own. None of them leaves extraction: the facts own their data.
+#[derive(Default)]
+struct Buffers {
+    an: Analysis,
+    sentence_of: Vec<usize>,
+    mentions: Vec<Mention>,
+    quoted: Vec<Range<usize>>,
+    in_quote: Vec<bool>,
+    lower_text: String,
+    lower_span: Vec<(u32, u32)>,
+    syms: Vec<pattern::Sym>,
+    cap: Vec<bool>,
+    lower_word: Vec<bool>,
+    sentence_lists: Vec<u64>,
+    mention_start: Vec<u32>,
+    mention_end: Vec<u32>,
+    indexed: Vec<Range<usize>>,
+}
+
+thread_local! {
+    /// Each thread's [`Buffers`], taken for a document and put back after
+    /// it (a document that panics just leaves fresh ones to the next).
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
 /// The facts of one document, with an empty `doc` (the callers fill it).
 fn extract_facts(doc: &Document, pack: &RulePack) -> DocFacts {
-    let an = text::analyse(&doc.text, &pack.text);
-    let mut sentence_of = vec![0; an.tokens.len()];
-    for (si, s) in an.sentences.iter().enumerate() {
-        for t in s.tokens.clone() {
-            sentence_of[t] = si;
-        }
-    }
-    let mut d = Doc {
-        text: &doc.text,
-        an,
-        pack,
-        sentence_of,
-        mentions: Vec::new(),
-        entities: Vec::new(),
-        quoted: Vec::new(),
-        in_quote: Vec::new(),
-        lower_text: String::new(),
-        lower_span: Vec::new(),
-        syms: Vec::new(),
-        cap: Vec::new(),
-        lower_word: Vec::new(),
-        sentence_lists: Vec::new(),
-        mention_start: Vec::new(),
-        mention_end: Vec::new(),
-        indexed: Vec::new(),
-        title_from: Vec::new(),
-        title_to: Vec::new(),
-        plural_title_to: Vec::new(),
-        plural_title_from: Vec::new(),
-        main_country: None,
-        main_city: None,
-        relations: Vec::new(),
-        quotes: Vec::new(),
-        attributes: Vec::new(),
-    };
+    let mut d = Doc::new(&doc.text, pack, BUFFERS.take());
     lower_tokens(&mut d);
     find_titles(&mut d);
-    d.quoted = quote_spans(&d);
-    d.in_quote = vec![false; d.an.tokens.len()];
-    for r in &d.quoted {
-        for t in r.clone() {
-            d.in_quote[t] = true;
-        }
-    }
+    quote_spans(&mut d);
     entities::detect(&mut d);
     d.index_mentions();
     coref::resolve(&mut d);
@@ -496,7 +481,91 @@ fn extract_facts(doc: &Document, pack: &RulePack) -> DocFacts {
     d.index_mentions();
     relations::extract(&mut d);
     quotes::extract(&mut d);
-    facts(d)
+    let facts = facts(&mut d);
+    BUFFERS.set(d.into_buffers());
+    facts
+}
+
+impl<'a> Doc<'a> {
+    /// A document with its text analysed, in `buffers` (their contents
+    /// are replaced; the mention tables are blank but for `indexed`, see
+    /// [`Doc::index_mentions`]).
+    fn new(text: &'a str, pack: &'a RulePack, buffers: Buffers) -> Self {
+        let Buffers {
+            mut an,
+            mut sentence_of,
+            mut mentions,
+            quoted,
+            in_quote,
+            lower_text,
+            lower_span,
+            syms,
+            cap,
+            lower_word,
+            sentence_lists,
+            mention_start,
+            mention_end,
+            indexed,
+        } = buffers;
+        text::analyse_into(text, &pack.text, &mut an);
+        // Written in order, not zeroed first; a token in no sentence (there
+        // are none) would be in the first.
+        sentence_of.clear();
+        for (si, s) in an.sentences.iter().enumerate() {
+            sentence_of.resize(s.tokens.start, 0);
+            sentence_of.resize(s.tokens.end, si);
+        }
+        sentence_of.resize(an.tokens.len(), 0);
+        mentions.clear();
+        Doc {
+            text,
+            an,
+            pack,
+            sentence_of,
+            mentions,
+            entities: Vec::new(),
+            quoted,
+            in_quote,
+            lower_text,
+            lower_span,
+            syms,
+            cap,
+            lower_word,
+            sentence_lists,
+            mention_start,
+            mention_end,
+            indexed,
+            title_from: Vec::new(),
+            title_to: Vec::new(),
+            plural_title_to: Vec::new(),
+            plural_title_from: Vec::new(),
+            main_country: None,
+            main_city: None,
+            relations: Vec::new(),
+            quotes: Vec::new(),
+            attributes: Vec::new(),
+        }
+    }
+
+    /// The buffers, for the next document.
+    fn into_buffers(self) -> Buffers {
+        Buffers {
+            an: self.an,
+            sentence_of: self.sentence_of,
+            mentions: self.mentions,
+            quoted: self.quoted,
+            in_quote: self.in_quote,
+            lower_text: self.lower_text,
+            lower_span: self.lower_span,
+            syms: self.syms,
+            cap: self.cap,
+            lower_word: self.lower_word,
+            sentence_lists: self.sentence_lists,
+            mention_start: self.mention_start,
+            mention_end: self.mention_end,
+            indexed: self.indexed,
+        }
+    }
 }
 
 /// The lower-case text and the symbol of every token, in one buffer
@@ -507,13 +576,20 @@ fn lower_tokens(d: &mut Doc<'_>) {
     // The whole text with its ASCII letters lower-cased, in one pass: every
     // byte stays where it was, so an ASCII token's lower case is its own
     // span. Only the others (rare) have theirs appended after the text.
-    let mut text = String::with_capacity(d.text.len() + d.text.len() / 16);
+    let text = &mut d.lower_text;
+    text.clear();
+    text.reserve(d.text.len() + d.text.len() / 16);
     text.push_str(d.text);
     text.make_ascii_lowercase();
-    let mut spans = Vec::with_capacity(n);
-    let mut syms = Vec::with_capacity(n);
-    let mut cap = Vec::with_capacity(n);
-    let mut lower_word = Vec::with_capacity(n);
+    let (spans, syms, cap, lower_word) = (&mut d.lower_span, &mut d.syms, &mut d.cap, &mut d.lower_word);
+    for v in [&mut *cap, &mut *lower_word] {
+        v.clear();
+        v.reserve(n);
+    }
+    spans.clear();
+    spans.reserve(n);
+    syms.clear();
+    syms.reserve(n);
     // Most texts are all ASCII: then no token needs its own test.
     let ascii = d.text.is_ascii();
     for t in &d.an.tokens {
@@ -540,18 +616,14 @@ fn lower_tokens(d: &mut Doc<'_>) {
         syms.push(d.pack.sym(&text[start..end]));
         spans.push((start as u32, end as u32));
     }
-    d.lower_text = text;
-    d.lower_span = spans;
-    d.syms = syms;
-    d.cap = cap;
-    d.lower_word = lower_word;
     // The lexicon lists of every sentence, once per document (both
     // coreference and relations read them).
-    d.sentence_lists =
+    d.sentence_lists.clear();
+    d.sentence_lists.extend(
         d.an.sentences
             .iter()
-            .map(|s| d.syms[s.tokens.clone()].iter().fold(0, |m, &w| m | d.pack.classes_of(w)))
-            .collect();
+            .map(|s| d.syms[s.tokens.clone()].iter().fold(0, |m, &w| m | d.pack.classes_of(w))),
+    );
 }
 
 /// Every title of the text, by its first and its last token.
@@ -589,9 +661,11 @@ fn find_titles<'a>(d: &mut Doc<'a>) {
     }
 }
 
-/// The quotations of every paragraph (headings have none).
-fn quote_spans(d: &Doc<'_>) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// The quotations of every paragraph (headings have none), and whether
+/// each token is inside one.
+fn quote_spans(d: &mut Doc<'_>) {
+    let mut out = std::mem::take(&mut d.quoted);
+    out.clear();
     let sentences = &d.an.sentences;
     let mut s = 0;
     while s < sentences.len() {
@@ -604,12 +678,17 @@ fn quote_spans(d: &Doc<'_>) -> Vec<Range<usize>> {
         }
         s = e;
     }
-    out
+    d.quoted = out;
+    d.in_quote.clear();
+    d.in_quote.resize(d.an.tokens.len(), false);
+    for r in &d.quoted {
+        d.in_quote[r.clone()].fill(true);
+    }
 }
 
 /// Turns the document's local results into sorted, deduplicated facts with global keys.
 /// The document's names, labels and texts are moved into the facts, not copied.
-fn facts(mut d: Doc<'_>) -> DocFacts {
+fn facts(d: &mut Doc<'_>) -> DocFacts {
     // Only entities mentioned as actors (or used by a fact) make it out.
     let mut used = vec![false; d.entities.len()];
     let mut counts = vec![0usize; d.entities.len()];
