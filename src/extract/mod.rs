@@ -49,6 +49,16 @@ pub(crate) struct Local<'a> {
     pub gender: Option<char>,
 }
 
+impl Local<'_> {
+    /// Records a name the entity is written with, copied only when new:
+    /// most names repeat.
+    pub fn add_name(&mut self, name: &str) {
+        if !self.names.contains(name) {
+            self.names.insert(name.to_owned());
+        }
+    }
+}
+
 /// A relation found by a rule, between local entities.
 #[derive(Clone, Debug)]
 pub(crate) struct LocalRelation {
