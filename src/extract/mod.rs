@@ -17,8 +17,7 @@ use crate::rules::pattern::{self, Item, PatternIndex};
 use crate::rules::{List, RulePack};
 use crate::text::{self, Analysis, TokenKind};
 use std::borrow::Cow;
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// A mention of an entity in the text.
@@ -720,34 +719,34 @@ fn facts(d: &mut Doc<'_>) -> DocFacts {
     let keys: Vec<String> = d.entities.iter().map(|e| entity_key(e.etype, &e.label)).collect();
     let sentence_span = |si: usize| d.an.sentences[si].span;
 
-    let mut entities: BTreeMap<&str, EntityFact> = BTreeMap::new();
-    for (i, e) in d.entities.iter_mut().enumerate() {
-        if !used[i] {
-            continue;
-        }
+    // The entities by key, sorted (stably: those sharing a key merge into
+    // the first) rather than put in a map, which would allocate nodes and
+    // move each entity as it grew.
+    let mut order: Vec<usize> = (0..d.entities.len()).filter(|&i| used[i]).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut entities: Vec<EntityFact> = Vec::with_capacity(order.len());
+    for i in order {
+        let e = &mut d.entities[i];
         let mut alts: BTreeSet<String> = std::mem::take(&mut e.names);
         if let Some(entry) = e.entry {
             alts.extend(d.pack.entries[entry].aliases.iter().cloned());
         }
         alts.remove(&*e.label);
-        match entities.entry(&keys[i]) {
-            Entry::Vacant(v) => {
-                v.insert(EntityFact {
-                    key: keys[i].clone(),
-                    etype: e.etype,
-                    label: std::mem::take(&mut e.label).into_owned(),
-                    alt_labels: alts.into_iter().collect(),
-                    kind: e.kind.take().map(Cow::into_owned),
-                    mentions: counts[i],
-                });
-            }
-            Entry::Occupied(mut o) => {
-                let f = o.get_mut();
+        match entities.last_mut() {
+            Some(f) if f.key == keys[i] => {
                 f.mentions += counts[i];
                 let mut all: BTreeSet<String> = f.alt_labels.drain(..).collect();
                 all.extend(alts);
                 f.alt_labels = all.into_iter().collect();
             }
+            _ => entities.push(EntityFact {
+                key: keys[i].clone(),
+                etype: e.etype,
+                label: std::mem::take(&mut e.label).into_owned(),
+                alt_labels: alts.into_iter().collect(),
+                kind: e.kind.take().map(Cow::into_owned),
+                mentions: counts[i],
+            }),
         }
     }
 
@@ -781,7 +780,7 @@ fn facts(d: &mut Doc<'_>) -> DocFacts {
     let mut seen_attr = BTreeSet::new();
     for (ent, value, rule, span, si) in std::mem::take(&mut d.attributes) {
         let key = keys[ent].as_str();
-        if !entities.contains_key(key) {
+        if entities.binary_search_by(|f| f.key.as_str().cmp(key)).is_err() {
             continue;
         }
         let v = match &value {
@@ -820,7 +819,7 @@ fn facts(d: &mut Doc<'_>) -> DocFacts {
     DocFacts {
         doc: Document::default(),
         main_country: d.main_country.map(|i| keys[i].clone()),
-        entities: entities.into_values().collect(),
+        entities,
         relations,
         quotes,
         attributes,
