@@ -250,10 +250,9 @@ impl<'a> Doc<'a> {
         matches!(&self.text.as_bytes()[tok.start..tok.end], b"\"" | b"\xE2\x80\x9C" | b"\xE2\x80\x9D")
     }
 
-    /// Inner token ranges of the quotes of a paragraph.
-    pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
+    /// Appends the inner token ranges of the quotes of a paragraph to `out`.
+    pub fn pair_quotes(&self, tokens: Range<usize>, out: &mut Vec<Range<usize>>) {
         let d = self;
-        let mut out = Vec::new();
         let mut open: Option<usize> = None;
         for t in tokens.clone() {
             if !d.is_mark(t) {
@@ -283,7 +282,6 @@ impl<'a> Doc<'a> {
         if let Some(o) = open {
             out.push(o + 1..tokens.end);
         }
-        out
     }
 
     /// Is token `t` inside a quotation?
@@ -683,7 +681,7 @@ fn quote_spans(d: &mut Doc<'_>) {
             e += 1;
         }
         if !sentences[s].heading {
-            out.extend(d.pair_quotes(sentences[s].tokens.start..sentences[e - 1].tokens.end));
+            d.pair_quotes(sentences[s].tokens.start..sentences[e - 1].tokens.end, &mut out);
         }
         s = e;
     }
