@@ -180,12 +180,12 @@ pub(crate) struct Doc<'a> {
     /// The lexicon lists the tokens of each sentence are in.
     pub sentence_lists: Vec<u64>,
     /// The longest title starting at each token: (token after it, title).
-    pub title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    pub title_from: Vec<TitleAt<'a>>,
     /// The longest title ending before each token: (first token, title).
-    pub title_to: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    pub title_to: Vec<TitleAt<'a>>,
     /// The same for titles in the plural ("Labour MPs"): ending before, starting at each token.
-    pub plural_title_to: Vec<Option<(usize, &'a crate::rules::Title)>>,
-    pub plural_title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    pub plural_title_to: Vec<TitleAt<'a>>,
+    pub plural_title_from: Vec<TitleAt<'a>>,
     /// Mention starting at / ending before each token (`u32::MAX`: none).
     pub mention_start: Vec<u32>,
     pub mention_end: Vec<u32>,
@@ -466,6 +466,23 @@ struct Buffers {
     mention_start: Vec<u32>,
     mention_end: Vec<u32>,
     indexed: Vec<Range<usize>>,
+    /// The title tables, empty: see [`recycle`].
+    title_from: Vec<TitleAt<'static>>,
+    title_to: Vec<TitleAt<'static>>,
+    plural_title_to: Vec<TitleAt<'static>>,
+    plural_title_from: Vec<TitleAt<'static>>,
+}
+
+/// A title found at a token: the token at its other end, and the title.
+type TitleAt<'a> = Option<(usize, &'a crate::rules::Title)>;
+
+/// An empty vector with `v`'s allocation, for elements that differ only
+/// in a lifetime: collecting a vector's own iterator into a vector of
+/// elements of the same size and alignment reuses its allocation, and an
+/// empty one has nothing to convert.
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("the vector is empty")).collect()
 }
 
 thread_local! {
@@ -513,6 +530,10 @@ impl<'a> Doc<'a> {
             mention_start,
             mention_end,
             indexed,
+            title_from,
+            title_to,
+            plural_title_to,
+            plural_title_from,
         } = buffers;
         text::analyse_into(text, &pack.text, &mut an);
         // Written in order, not zeroed first; a token in no sentence (there
@@ -542,10 +563,10 @@ impl<'a> Doc<'a> {
             mention_start,
             mention_end,
             indexed,
-            title_from: Vec::new(),
-            title_to: Vec::new(),
-            plural_title_to: Vec::new(),
-            plural_title_from: Vec::new(),
+            title_from: recycle(title_from),
+            title_to: recycle(title_to),
+            plural_title_to: recycle(plural_title_to),
+            plural_title_from: recycle(plural_title_from),
             main_country: None,
             main_city: None,
             relations: Vec::new(),
@@ -571,6 +592,10 @@ impl<'a> Doc<'a> {
             mention_start: self.mention_start,
             mention_end: self.mention_end,
             indexed: self.indexed,
+            title_from: recycle(self.title_from),
+            title_to: recycle(self.title_to),
+            plural_title_to: recycle(self.plural_title_to),
+            plural_title_from: recycle(self.plural_title_from),
         }
     }
 }
@@ -637,10 +662,10 @@ fn lower_tokens(d: &mut Doc<'_>) {
 fn find_titles<'a>(d: &mut Doc<'a>) {
     let pack: &'a RulePack = d.pack;
     let n = d.an.tokens.len();
-    d.title_from = vec![None; n];
-    d.title_to = vec![None; n + 1];
-    d.plural_title_to = vec![None; n + 1];
-    d.plural_title_from = vec![None; n];
+    d.title_from.resize(n, None);
+    d.title_to.resize(n + 1, None);
+    d.plural_title_to.resize(n + 1, None);
+    d.plural_title_from.resize(n, None);
     for i in 0..n {
         if !pack.starts_title(d.syms[i]) {
             continue;
@@ -894,6 +919,17 @@ pub(crate) fn push_slug(s: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recycled_vectors_keep_their_allocation() {
+        let v: Vec<Option<(usize, &'static str)>> = Vec::with_capacity(100);
+        let local = String::from("prime minister");
+        let mut u: Vec<Option<(usize, &str)>> = recycle(v);
+        assert!(u.capacity() >= 100);
+        u.push(Some((1, &local)));
+        let back: Vec<Option<(usize, &'static str)>> = recycle(u);
+        assert!(back.is_empty() && back.capacity() >= 100);
+    }
 
     #[test]
     fn slugs_are_stable() {
