@@ -739,7 +739,20 @@ fn facts(d: &mut Doc<'_>) -> DocFacts {
             used[s] = true;
         }
     }
-    let keys: Vec<String> = d.entities.iter().map(|e| entity_key(e.etype, &e.label)).collect();
+    // Keys (slugs, not free) only for the entities a fact can name: the
+    // used ones, those with attributes (an unused entity may share its key
+    // with a used one) and the main country. The others, mostly curated
+    // entities met in passing, get an empty key no fact reads.
+    let mut keyed = used.clone();
+    for a in &d.attributes {
+        keyed[a.0] = true;
+    }
+    if let Some(c) = d.main_country {
+        keyed[c] = true;
+    }
+    let keys: Vec<String> = (d.entities.iter().zip(keyed))
+        .map(|(e, k)| if k { entity_key(e.etype, &e.label) } else { String::new() })
+        .collect();
     let sentence_span = |si: usize| d.an.sentences[si].span;
 
     // The entities by key, sorted (stably: those sharing a key merge into
