@@ -70,6 +70,15 @@ pub fn is_quote_char(c: char) -> bool {
 /// Splits `text` into tokens and sentences.
 pub fn analyse(text: &str, rules: &TextRules) -> Analysis {
     let mut out = Analysis::default();
+    analyse_into(text, rules, &mut out);
+    out
+}
+
+/// Splits `text` into tokens and sentences in `out`, whose buffers (cleared
+/// first) are reused: extraction keeps one from document to document.
+pub fn analyse_into(text: &str, rules: &TextRules, out: &mut Analysis) {
+    out.tokens.clear();
+    out.sentences.clear();
     // About one token per five bytes of text: reserve once rather than grow.
     out.tokens.reserve(text.len() / 4);
     let mut line_start = 0;
@@ -88,9 +97,8 @@ pub fn analyse(text: &str, rules: &TextRules) -> Analysis {
         let heading = rules.heading.iter().any(|r| r.is_match(trimmed));
         let first = out.tokens.len();
         tokenize(body, start, &mut out.tokens);
-        split_sentences(text, first, heading, paragraph, rules, &mut out);
+        split_sentences(text, first, heading, paragraph, rules, out);
     }
-    out
 }
 
 fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {

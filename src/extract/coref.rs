@@ -243,10 +243,11 @@ pub(super) fn named_with_noun(d: &Doc<'_>, before: usize, noun: &str) -> Option<
 }
 
 fn pronouns(d: &mut Doc<'_>) {
-    // The (last) mention starting at each token, `usize::MAX` for none.
-    let mut by_start = vec![usize::MAX; d.an.tokens.len()];
+    // The (last) mention starting at each token, `u32::MAX` for none (half
+    // the table to fill that `usize` would be).
+    let mut by_start = vec![u32::MAX; d.an.tokens.len()];
     for (i, m) in d.mentions.iter().enumerate() {
-        by_start[m.tokens.start] = i;
+        by_start[m.tokens.start] = i as u32;
     }
     // Persons spoken of outside quotations, in text order: (entity, sentence).
     let mut history: Vec<(usize, usize)> = Vec::new();
@@ -259,8 +260,8 @@ fn pronouns(d: &mut Doc<'_>) {
     let mut t = 0;
     while t < d.an.tokens.len() {
         let si = d.sentence_of[t];
-        if by_start[t] != usize::MAX {
-            let m = &d.mentions[by_start[t]];
+        if by_start[t] != u32::MAX {
+            let m = &d.mentions[by_start[t] as usize];
             if m.etype == EntityType::Person && !m.demonym && !d.in_quote(t) {
                 history.push((m.entity, si));
                 subjects.push((m.entity, si));

@@ -38,7 +38,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
     // Curated names, case-sensitive, then group nouns, any case, on token
     // boundaries.
     let matches = d.pack.gazetteer.find(d.text);
-    let mut found: Vec<(Range<usize>, usize, NameRole)> = Vec::new();
+    let mut found: Vec<(Range<usize>, usize, NameRole)> = Vec::with_capacity(matches.names.len() + matches.groups.len());
     for (list, targets) in [(&matches.names, &d.pack.name_targets), (&matches.groups, &d.pack.group_targets)] {
         for m in list {
             if let (Some(a), Some(b)) = (start_at(m.start()), end_at(m.end())) {
@@ -140,8 +140,8 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         let demonym = matches!(role, NameRole::Demonym | NameRole::People);
         let e = d.entity_for_entry(entry);
         if !demonym {
-            let surface = d.surface(&r).to_string();
-            d.entities[e].names.insert(surface);
+            let surface = d.surface(&r);
+            d.entities[e].add_name(surface);
         }
         d.mentions.push(Mention {
             etype: d.entities[e].etype,
@@ -390,7 +390,7 @@ pub(super) fn detect(d: &mut Doc<'_>) {
         if d.entities[ei].gender.is_none() {
             d.entities[ei].gender = run.gender;
         }
-        d.entities[ei].names.insert(surface.to_string());
+        d.entities[ei].add_name(&surface);
         if d.entities[ei].etype == EntityType::Person && run.tokens.start > 0 && after_honorific(d, run.tokens.start) {
             // "Mr Howard", "Lord Nicholls of Birkenhead" are names too.
             let full = format!("{} {surface}", d.tok(run.tokens.start - 1));
@@ -588,7 +588,7 @@ fn add_named(d: &mut Doc<'_>, covered: &mut [bool], tokens: Range<usize>, etype:
     covered[tokens.clone()].fill(true);
     let label = name_text(d, &tokens);
     let e = find_or_new(d, etype, &label, kind);
-    d.entities[e].names.insert(label.into_owned());
+    d.entities[e].add_name(&label);
     d.mentions.push(Mention {
         etype,
         tokens,

@@ -3,7 +3,8 @@
 //! coreference (references to the main country, pronouns, descriptions) →
 //! attributes (titles, ages, and the relations titles imply) → relation
 //! rules → quotations → facts. Extraction does no I/O and keeps no state
-//! between documents, so documents can be extracted in parallel.
+//! between documents (each thread only reuses its buffers, see
+//! [`Buffers`]), so documents can be extracted in parallel.
 
 mod attributes;
 mod coref;
@@ -16,8 +17,7 @@ use crate::rules::pattern::{self, Item, PatternIndex};
 use crate::rules::{List, RulePack};
 use crate::text::{self, Analysis, TokenKind};
 use std::borrow::Cow;
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// A mention of an entity in the text.
@@ -46,6 +46,16 @@ pub(crate) struct Local<'a> {
     pub kind: Option<Cow<'a, str>>,
     /// 'm' or 'f' when known from an honorific or pronoun.
     pub gender: Option<char>,
+}
+
+impl Local<'_> {
+    /// Records a name the entity is written with, copied only when new:
+    /// most names repeat.
+    pub fn add_name(&mut self, name: &str) {
+        if !self.names.contains(name) {
+            self.names.insert(name.to_owned());
+        }
+    }
 }
 
 /// A relation found by a rule, between local entities.
@@ -106,12 +116,15 @@ impl<'i, 'd> Candidates<'i, 'd> {
         let scratch = SCRATCH
             .with_borrow_mut(|kept| kept.iter().position(|s| s.fits(index)).map(|k| kept.swap_remove(k)))
             .unwrap_or_default();
+        // A sentence has at most one item per token: sized for the longest,
+        // the buffers never grow.
+        let longest = d.an.sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
         Candidates {
             index,
             mentions,
             scratch,
-            items: Vec::new(),
-            spans: Vec::new(),
+            items: Vec::with_capacity(longest),
+            spans: Vec::with_capacity(longest),
         }
     }
 
@@ -167,15 +180,18 @@ pub(crate) struct Doc<'a> {
     /// The lexicon lists the tokens of each sentence are in.
     pub sentence_lists: Vec<u64>,
     /// The longest title starting at each token: (token after it, title).
-    pub title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    pub title_from: Vec<TitleAt<'a>>,
     /// The longest title ending before each token: (first token, title).
-    pub title_to: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    pub title_to: Vec<TitleAt<'a>>,
     /// The same for titles in the plural ("Labour MPs"): ending before, starting at each token.
-    pub plural_title_to: Vec<Option<(usize, &'a crate::rules::Title)>>,
-    pub plural_title_from: Vec<Option<(usize, &'a crate::rules::Title)>>,
+    pub plural_title_to: Vec<TitleAt<'a>>,
+    pub plural_title_from: Vec<TitleAt<'a>>,
     /// Mention starting at / ending before each token (`u32::MAX`: none).
     pub mention_start: Vec<u32>,
     pub mention_end: Vec<u32>,
+    /// The token ranges of the mentions `mention_start` and `mention_end`
+    /// were last built from: the entries to reset on the next build.
+    indexed: Vec<Range<usize>>,
     pub main_country: Option<usize>,
     pub main_city: Option<usize>,
     pub relations: Vec<LocalRelation>,
@@ -234,10 +250,9 @@ impl<'a> Doc<'a> {
         matches!(&self.text.as_bytes()[tok.start..tok.end], b"\"" | b"\xE2\x80\x9C" | b"\xE2\x80\x9D")
     }
 
-    /// Inner token ranges of the quotes of a paragraph.
-    pub fn pair_quotes(&self, tokens: Range<usize>) -> Vec<Range<usize>> {
+    /// Appends the inner token ranges of the quotes of a paragraph to `out`.
+    pub fn pair_quotes(&self, tokens: Range<usize>, out: &mut Vec<Range<usize>>) {
         let d = self;
-        let mut out = Vec::new();
         let mut open: Option<usize> = None;
         for t in tokens.clone() {
             if !d.is_mark(t) {
@@ -267,7 +282,6 @@ impl<'a> Doc<'a> {
         if let Some(o) = open {
             out.push(o + 1..tokens.end);
         }
-        out
     }
 
     /// Is token `t` inside a quotation?
@@ -341,17 +355,23 @@ impl<'a> Doc<'a> {
     /// Rebuilds the token → mention indexes after mentions changed.
     pub fn index_mentions(&mut self) {
         self.mentions.sort_by_key(|m| m.tokens.start);
-        // Refilled in place: the buffers are reused from one call to the next.
+        // Every entry is `u32::MAX` but those of the mentions `indexed` last
+        // (perhaps for the document before: the buffers are reused). Only
+        // those are reset, not whole tables: mentions are few, tokens many,
+        // and this runs several times per document.
+        for r in self.indexed.drain(..) {
+            self.mention_start[r.start] = u32::MAX;
+            self.mention_end[r.end] = u32::MAX;
+        }
         let n = self.an.tokens.len();
-        self.mention_start.clear();
         self.mention_start.resize(n, u32::MAX);
-        self.mention_end.clear();
         self.mention_end.resize(n + 1, u32::MAX);
         for (i, m) in self.mentions.iter().enumerate() {
             if self.mention_start[m.tokens.start] == u32::MAX {
                 self.mention_start[m.tokens.start] = i as u32;
             }
             self.mention_end[m.tokens.end] = i as u32;
+            self.indexed.push(m.tokens.clone());
         }
     }
 
@@ -426,51 +446,57 @@ pub fn extract_owned(doc: Document, pack: &RulePack) -> DocFacts {
     DocFacts { doc, ..facts }
 }
 
+/// The buffers of a [`Doc`] as long as its text (and its mentions), kept
+/// by each thread from one document to the next (see [`BUFFERS`]): a
+/// document clears and refills them instead of allocating, growing and
+/// zeroing its own. None of them leaves extraction: the facts own their data.
+#[derive(Default)]
+struct Buffers {
+    an: Analysis,
+    sentence_of: Vec<usize>,
+    mentions: Vec<Mention>,
+    quoted: Vec<Range<usize>>,
+    in_quote: Vec<bool>,
+    lower_text: String,
+    lower_span: Vec<(u32, u32)>,
+    syms: Vec<pattern::Sym>,
+    cap: Vec<bool>,
+    lower_word: Vec<bool>,
+    sentence_lists: Vec<u64>,
+    mention_start: Vec<u32>,
+    mention_end: Vec<u32>,
+    indexed: Vec<Range<usize>>,
+    /// The title tables, empty: see [`recycle`].
+    title_from: Vec<TitleAt<'static>>,
+    title_to: Vec<TitleAt<'static>>,
+    plural_title_to: Vec<TitleAt<'static>>,
+    plural_title_from: Vec<TitleAt<'static>>,
+}
+
+/// A title found at a token: the token at its other end, and the title.
+type TitleAt<'a> = Option<(usize, &'a crate::rules::Title)>;
+
+/// An empty vector with `v`'s allocation, for elements that differ only
+/// in a lifetime: collecting a vector's own iterator into a vector of
+/// elements of the same size and alignment reuses its allocation, and an
+/// empty one has nothing to convert.
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("the vector is empty")).collect()
+}
+
+thread_local! {
+    /// Each thread's [`Buffers`], taken for a document and put back after
+    /// it (a document that panics just leaves fresh ones to the next).
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
 /// The facts of one document, with an empty `doc` (the callers fill it).
 fn extract_facts(doc: &Document, pack: &RulePack) -> DocFacts {
-    let an = text::analyse(&doc.text, &pack.text);
-    let mut sentence_of = vec![0; an.tokens.len()];
-    for (si, s) in an.sentences.iter().enumerate() {
-        for t in s.tokens.clone() {
-            sentence_of[t] = si;
-        }
-    }
-    let mut d = Doc {
-        text: &doc.text,
-        an,
-        pack,
-        sentence_of,
-        mentions: Vec::new(),
-        entities: Vec::new(),
-        quoted: Vec::new(),
-        in_quote: Vec::new(),
-        lower_text: String::new(),
-        lower_span: Vec::new(),
-        syms: Vec::new(),
-        cap: Vec::new(),
-        lower_word: Vec::new(),
-        sentence_lists: Vec::new(),
-        mention_start: Vec::new(),
-        mention_end: Vec::new(),
-        title_from: Vec::new(),
-        title_to: Vec::new(),
-        plural_title_to: Vec::new(),
-        plural_title_from: Vec::new(),
-        main_country: None,
-        main_city: None,
-        relations: Vec::new(),
-        quotes: Vec::new(),
-        attributes: Vec::new(),
-    };
+    let mut d = Doc::new(&doc.text, pack, BUFFERS.take());
     lower_tokens(&mut d);
     find_titles(&mut d);
-    d.quoted = quote_spans(&d);
-    d.in_quote = vec![false; d.an.tokens.len()];
-    for r in &d.quoted {
-        for t in r.clone() {
-            d.in_quote[t] = true;
-        }
-    }
+    quote_spans(&mut d);
     entities::detect(&mut d);
     d.index_mentions();
     coref::resolve(&mut d);
@@ -479,7 +505,99 @@ fn extract_facts(doc: &Document, pack: &RulePack) -> DocFacts {
     d.index_mentions();
     relations::extract(&mut d);
     quotes::extract(&mut d);
-    facts(d)
+    let facts = facts(&mut d);
+    BUFFERS.set(d.into_buffers());
+    facts
+}
+
+impl<'a> Doc<'a> {
+    /// A document with its text analysed, in `buffers` (their contents
+    /// are replaced; the mention tables are blank but for `indexed`, see
+    /// [`Doc::index_mentions`]).
+    fn new(text: &'a str, pack: &'a RulePack, buffers: Buffers) -> Self {
+        let Buffers {
+            mut an,
+            mut sentence_of,
+            mut mentions,
+            quoted,
+            in_quote,
+            lower_text,
+            lower_span,
+            syms,
+            cap,
+            lower_word,
+            sentence_lists,
+            mention_start,
+            mention_end,
+            indexed,
+            title_from,
+            title_to,
+            plural_title_to,
+            plural_title_from,
+        } = buffers;
+        text::analyse_into(text, &pack.text, &mut an);
+        // Written in order, not zeroed first; a token in no sentence (there
+        // are none) would be in the first.
+        sentence_of.clear();
+        for (si, s) in an.sentences.iter().enumerate() {
+            sentence_of.resize(s.tokens.start, 0);
+            sentence_of.resize(s.tokens.end, si);
+        }
+        sentence_of.resize(an.tokens.len(), 0);
+        mentions.clear();
+        Doc {
+            text,
+            an,
+            pack,
+            sentence_of,
+            mentions,
+            entities: Vec::new(),
+            quoted,
+            in_quote,
+            lower_text,
+            lower_span,
+            syms,
+            cap,
+            lower_word,
+            sentence_lists,
+            mention_start,
+            mention_end,
+            indexed,
+            title_from: recycle(title_from),
+            title_to: recycle(title_to),
+            plural_title_to: recycle(plural_title_to),
+            plural_title_from: recycle(plural_title_from),
+            main_country: None,
+            main_city: None,
+            relations: Vec::new(),
+            quotes: Vec::new(),
+            attributes: Vec::new(),
+        }
+    }
+
+    /// The buffers, for the next document.
+    fn into_buffers(self) -> Buffers {
+        Buffers {
+            an: self.an,
+            sentence_of: self.sentence_of,
+            mentions: self.mentions,
+            quoted: self.quoted,
+            in_quote: self.in_quote,
+            lower_text: self.lower_text,
+            lower_span: self.lower_span,
+            syms: self.syms,
+            cap: self.cap,
+            lower_word: self.lower_word,
+            sentence_lists: self.sentence_lists,
+            mention_start: self.mention_start,
+            mention_end: self.mention_end,
+            indexed: self.indexed,
+            title_from: recycle(self.title_from),
+            title_to: recycle(self.title_to),
+            plural_title_to: recycle(self.plural_title_to),
+            plural_title_from: recycle(self.plural_title_from),
+        }
+    }
 }
 
 /// The lower-case text and the symbol of every token, in one buffer
@@ -490,13 +608,20 @@ fn lower_tokens(d: &mut Doc<'_>) {
     // The whole text with its ASCII letters lower-cased, in one pass: every
     // byte stays where it was, so an ASCII token's lower case is its own
     // span. Only the others (rare) have theirs appended after the text.
-    let mut text = String::with_capacity(d.text.len() + d.text.len() / 16);
+    let text = &mut d.lower_text;
+    text.clear();
+    text.reserve(d.text.len() + d.text.len() / 16);
     text.push_str(d.text);
     text.make_ascii_lowercase();
-    let mut spans = Vec::with_capacity(n);
-    let mut syms = Vec::with_capacity(n);
-    let mut cap = Vec::with_capacity(n);
-    let mut lower_word = Vec::with_capacity(n);
+    let (spans, syms, cap, lower_word) = (&mut d.lower_span, &mut d.syms, &mut d.cap, &mut d.lower_word);
+    for v in [&mut *cap, &mut *lower_word] {
+        v.clear();
+        v.reserve(n);
+    }
+    spans.clear();
+    spans.reserve(n);
+    syms.clear();
+    syms.reserve(n);
     // Most texts are all ASCII: then no token needs its own test.
     let ascii = d.text.is_ascii();
     for t in &d.an.tokens {
@@ -523,28 +648,24 @@ fn lower_tokens(d: &mut Doc<'_>) {
         syms.push(d.pack.sym(&text[start..end]));
         spans.push((start as u32, end as u32));
     }
-    d.lower_text = text;
-    d.lower_span = spans;
-    d.syms = syms;
-    d.cap = cap;
-    d.lower_word = lower_word;
     // The lexicon lists of every sentence, once per document (both
     // coreference and relations read them).
-    d.sentence_lists =
+    d.sentence_lists.clear();
+    d.sentence_lists.extend(
         d.an.sentences
             .iter()
-            .map(|s| d.syms[s.tokens.clone()].iter().fold(0, |m, &w| m | d.pack.classes_of(w)))
-            .collect();
+            .map(|s| d.syms[s.tokens.clone()].iter().fold(0, |m, &w| m | d.pack.classes_of(w))),
+    );
 }
 
 /// Every title of the text, by its first and its last token.
 fn find_titles<'a>(d: &mut Doc<'a>) {
     let pack: &'a RulePack = d.pack;
     let n = d.an.tokens.len();
-    d.title_from = vec![None; n];
-    d.title_to = vec![None; n + 1];
-    d.plural_title_to = vec![None; n + 1];
-    d.plural_title_from = vec![None; n];
+    d.title_from.resize(n, None);
+    d.title_to.resize(n + 1, None);
+    d.plural_title_to.resize(n + 1, None);
+    d.plural_title_from.resize(n, None);
     for i in 0..n {
         if !pack.starts_title(d.syms[i]) {
             continue;
@@ -572,9 +693,11 @@ fn find_titles<'a>(d: &mut Doc<'a>) {
     }
 }
 
-/// The quotations of every paragraph (headings have none).
-fn quote_spans(d: &Doc<'_>) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// The quotations of every paragraph (headings have none), and whether
+/// each token is inside one.
+fn quote_spans(d: &mut Doc<'_>) {
+    let mut out = std::mem::take(&mut d.quoted);
+    out.clear();
     let sentences = &d.an.sentences;
     let mut s = 0;
     while s < sentences.len() {
@@ -583,16 +706,21 @@ fn quote_spans(d: &Doc<'_>) -> Vec<Range<usize>> {
             e += 1;
         }
         if !sentences[s].heading {
-            out.extend(d.pair_quotes(sentences[s].tokens.start..sentences[e - 1].tokens.end));
+            d.pair_quotes(sentences[s].tokens.start..sentences[e - 1].tokens.end, &mut out);
         }
         s = e;
     }
-    out
+    d.quoted = out;
+    d.in_quote.clear();
+    d.in_quote.resize(d.an.tokens.len(), false);
+    for r in &d.quoted {
+        d.in_quote[r.clone()].fill(true);
+    }
 }
 
 /// Turns the document's local results into sorted, deduplicated facts with global keys.
 /// The document's names, labels and texts are moved into the facts, not copied.
-fn facts(mut d: Doc<'_>) -> DocFacts {
+fn facts(d: &mut Doc<'_>) -> DocFacts {
     // Only entities mentioned as actors (or used by a fact) make it out.
     let mut used = vec![false; d.entities.len()];
     let mut counts = vec![0usize; d.entities.len()];
@@ -611,37 +739,50 @@ fn facts(mut d: Doc<'_>) -> DocFacts {
             used[s] = true;
         }
     }
-    let keys: Vec<String> = d.entities.iter().map(|e| entity_key(e.etype, &e.label)).collect();
+    // Keys (slugs, not free) only for the entities a fact can name: the
+    // used ones, those with attributes (an unused entity may share its key
+    // with a used one) and the main country. The others, mostly curated
+    // entities met in passing, get an empty key no fact reads.
+    let mut keyed = used.clone();
+    for a in &d.attributes {
+        keyed[a.0] = true;
+    }
+    if let Some(c) = d.main_country {
+        keyed[c] = true;
+    }
+    let keys: Vec<String> = (d.entities.iter().zip(keyed))
+        .map(|(e, k)| if k { entity_key(e.etype, &e.label) } else { String::new() })
+        .collect();
     let sentence_span = |si: usize| d.an.sentences[si].span;
 
-    let mut entities: BTreeMap<&str, EntityFact> = BTreeMap::new();
-    for (i, e) in d.entities.iter_mut().enumerate() {
-        if !used[i] {
-            continue;
-        }
+    // The entities by key, sorted (stably: those sharing a key merge into
+    // the first) rather than put in a map, which would allocate nodes and
+    // move each entity as it grew.
+    let mut order: Vec<usize> = (0..d.entities.len()).filter(|&i| used[i]).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut entities: Vec<EntityFact> = Vec::with_capacity(order.len());
+    for i in order {
+        let e = &mut d.entities[i];
         let mut alts: BTreeSet<String> = std::mem::take(&mut e.names);
         if let Some(entry) = e.entry {
             alts.extend(d.pack.entries[entry].aliases.iter().cloned());
         }
         alts.remove(&*e.label);
-        match entities.entry(&keys[i]) {
-            Entry::Vacant(v) => {
-                v.insert(EntityFact {
-                    key: keys[i].clone(),
-                    etype: e.etype,
-                    label: std::mem::take(&mut e.label).into_owned(),
-                    alt_labels: alts.into_iter().collect(),
-                    kind: e.kind.take().map(Cow::into_owned),
-                    mentions: counts[i],
-                });
-            }
-            Entry::Occupied(mut o) => {
-                let f = o.get_mut();
+        match entities.last_mut() {
+            Some(f) if f.key == keys[i] => {
                 f.mentions += counts[i];
                 let mut all: BTreeSet<String> = f.alt_labels.drain(..).collect();
                 all.extend(alts);
                 f.alt_labels = all.into_iter().collect();
             }
+            _ => entities.push(EntityFact {
+                key: keys[i].clone(),
+                etype: e.etype,
+                label: std::mem::take(&mut e.label).into_owned(),
+                alt_labels: alts.into_iter().collect(),
+                kind: e.kind.take().map(Cow::into_owned),
+                mentions: counts[i],
+            }),
         }
     }
 
@@ -675,7 +816,7 @@ fn facts(mut d: Doc<'_>) -> DocFacts {
     let mut seen_attr = BTreeSet::new();
     for (ent, value, rule, span, si) in std::mem::take(&mut d.attributes) {
         let key = keys[ent].as_str();
-        if !entities.contains_key(key) {
+        if entities.binary_search_by(|f| f.key.as_str().cmp(key)).is_err() {
             continue;
         }
         let v = match &value {
@@ -714,7 +855,7 @@ fn facts(mut d: Doc<'_>) -> DocFacts {
     DocFacts {
         doc: Document::default(),
         main_country: d.main_country.map(|i| keys[i].clone()),
-        entities: entities.into_values().collect(),
+        entities,
         relations,
         quotes,
         attributes,
@@ -791,6 +932,17 @@ pub(crate) fn push_slug(s: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recycled_vectors_keep_their_allocation() {
+        let v: Vec<Option<(usize, &'static str)>> = Vec::with_capacity(100);
+        let local = String::from("prime minister");
+        let mut u: Vec<Option<(usize, &str)>> = recycle(v);
+        assert!(u.capacity() >= 100);
+        u.push(Some((1, &local)));
+        let back: Vec<Option<(usize, &'static str)>> = recycle(u);
+        assert!(back.is_empty() && back.capacity() >= 100);
+    }
 
     #[test]
     fn slugs_are_stable() {
