@@ -133,9 +133,8 @@ impl<'i, 'd> Candidates<'i, 'd> {
     /// can match.
     #[allow(clippy::type_complexity)]
     pub fn of<'s>(&'s mut self, d: &'d Doc<'_>, si: usize) -> Option<(&'s [usize], &'s [Item<'d>], &'s [Range<usize>])> {
-        let tokens = d.an.sentences[si].tokens.clone();
         let sentence = pattern::Sentence {
-            words: &d.syms[tokens],
+            words: d.sentence_words(si),
             lists: d.sentence_lists[si],
             mentions: self.mentions[si],
         };
@@ -179,6 +178,10 @@ pub(crate) struct Doc<'a> {
     pub lower_word: Vec<bool>,
     /// The lexicon lists the tokens of each sentence are in.
     pub sentence_lists: Vec<u64>,
+    /// The words of each sentence as a set of symbols, for the pattern
+    /// indexes ([`pattern::push_word_set`]): `word_set_len` `u64`s each.
+    word_sets: Vec<u64>,
+    word_set_len: usize,
     /// The longest title starting at each token: (token after it, title).
     pub title_from: Vec<TitleAt<'a>>,
     /// The longest title ending before each token: (first token, title).
@@ -337,6 +340,11 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// The word set of sentence `si`, for the pattern indexes.
+    pub fn sentence_words(&self, si: usize) -> &[u64] {
+        &self.word_sets[si * self.word_set_len..][..self.word_set_len]
+    }
+
     /// Is token `i` in the lexicon list `class`?
     pub fn in_list(&self, i: usize, list: List) -> bool {
         self.pack.in_list(self.syms[i], list)
@@ -463,6 +471,7 @@ struct Buffers {
     cap: Vec<bool>,
     lower_word: Vec<bool>,
     sentence_lists: Vec<u64>,
+    word_sets: Vec<u64>,
     mention_start: Vec<u32>,
     mention_end: Vec<u32>,
     indexed: Vec<Range<usize>>,
@@ -527,6 +536,7 @@ impl<'a> Doc<'a> {
             cap,
             lower_word,
             sentence_lists,
+            word_sets,
             mention_start,
             mention_end,
             indexed,
@@ -560,6 +570,8 @@ impl<'a> Doc<'a> {
             cap,
             lower_word,
             sentence_lists,
+            word_sets,
+            word_set_len: 0,
             mention_start,
             mention_end,
             indexed,
@@ -589,6 +601,7 @@ impl<'a> Doc<'a> {
             cap: self.cap,
             lower_word: self.lower_word,
             sentence_lists: self.sentence_lists,
+            word_sets: self.word_sets,
             mention_start: self.mention_start,
             mention_end: self.mention_end,
             indexed: self.indexed,
@@ -648,14 +661,20 @@ fn lower_tokens(d: &mut Doc<'_>) {
         syms.push(d.pack.sym(&text[start..end]));
         spans.push((start as u32, end as u32));
     }
-    // The lexicon lists of every sentence, once per document (both
-    // coreference and relations read them).
+    // The lexicon lists and the word set of every sentence, once per
+    // document (both coreference and relations read them).
     d.sentence_lists.clear();
     d.sentence_lists.extend(
         d.an.sentences
             .iter()
             .map(|s| d.syms[s.tokens.clone()].iter().fold(0, |m, &w| m | d.pack.classes_of(w))),
     );
+    let limit = d.pack.relation_index.words().max(d.pack.reference_index.words());
+    d.word_set_len = pattern::word_set_len(limit);
+    d.word_sets.clear();
+    for s in &d.an.sentences {
+        pattern::push_word_set(&mut d.word_sets, limit, &d.syms[s.tokens.clone()]);
+    }
 }
 
 /// Every title of the text, by its first and its last token.

@@ -563,7 +563,8 @@ mod tests {
 ///
 /// It runs for every sentence, between stages that fill the cache with
 /// other things, so its tables are flat and small: bit matrices, flat
-/// lists of literals, and a bit set of the sentence's words. The test of
+/// lists of literals, and a bit set of the sentence's words (made once for
+/// all indexes, see [`push_word_set`]). The test of
 /// mentions, which rules out most patterns filed under a sentence's words,
 /// is on whole sets of patterns, not one at a time; the lexicon lists are
 /// tested on the few patterns left, one at a time (a sentence lacks some
@@ -578,8 +579,7 @@ pub struct PatternIndex {
     /// finding a word is indexing, not hashing.
     row_of: Vec<u32>,
     /// The patterns filed under each word, as bits, `blocks` per row. Row
-    /// 0 is empty, the row of words no pattern is filed under: every word
-    /// of a sentence is looked up the same way, with no branch to mispredict.
+    /// 0 is empty, the row of words no pattern is filed under.
     rows: Vec<u64>,
     always: Box<[u64]>,
     /// The lexicon lists each pattern needs, as bits.
@@ -606,8 +606,9 @@ const NO_ROW: u32 = 0;
 /// What a sentence offers the patterns.
 #[derive(Clone, Copy, Debug)]
 pub struct Sentence<'s> {
-    /// The symbols of its tokens, in any order, repeated or `NONE`.
-    pub words: &'s [Sym],
+    /// The set of its words ([`push_word_set`]), for a limit no lower
+    /// than the index's [`PatternIndex::words`].
+    pub words: &'s [u64],
     /// The lexicon lists its tokens are in, as bits.
     pub lists: u64,
     /// The kinds of mention it has, as [`mention_bit`]s.
@@ -618,20 +619,36 @@ pub struct Sentence<'s> {
 #[derive(Debug, Default)]
 pub struct Scratch {
     patterns: Vec<u64>,
-    /// The words of the sentence the patterns mention, as bits by symbol
-    /// (a literal's test is a bit's; 1.3 K words fit in 21 `u64`s).
-    present: Vec<u64>,
     /// The candidates found.
     fit: Vec<usize>,
-    /// The rows of the sentence's words that patterns are filed under.
-    rows: Vec<u32>,
 }
 
 impl Scratch {
     /// Was this scratch last used with `index` (or one of its size)? Then
     /// its buffers are the right size already.
     pub fn fits(&self, index: &PatternIndex) -> bool {
-        self.present.len() == (index.words + 1).div_ceil(64) && self.patterns.len() == index.blocks
+        self.patterns.len() == index.blocks
+    }
+}
+
+/// The `u64`s of a sentence's word set for symbols below `limit`: one bit
+/// per symbol below it, and one more for all others (and `NONE`).
+pub fn word_set_len(limit: usize) -> usize {
+    (limit + 1).div_ceil(64)
+}
+
+/// Appends the word set of `words` for symbols below `limit` to `out`
+/// ([`word_set_len`] `u64`s): what [`PatternIndex::candidates`] reads of a
+/// sentence's words, made once per sentence for every index whose
+/// [`PatternIndex::words`] is no higher. A set has each word once, and
+/// reading it costs far less than reading the tokens again for each index.
+pub fn push_word_set(out: &mut Vec<u64>, limit: usize, words: &[Sym]) {
+    let start = out.len();
+    out.resize(start + word_set_len(limit), 0);
+    let set = &mut out[start..];
+    for &w in words {
+        let sym = (w as usize).min(limit);
+        set[sym / 64] |= 1 << (sym % 64);
     }
 }
 
@@ -707,37 +724,33 @@ impl PatternIndex {
         &matrix[k * self.blocks..][..self.blocks]
     }
 
+    /// Symbols below this are those the patterns mention: the limit of
+    /// a sentence's word set must be at least this.
+    pub fn words(&self) -> usize {
+        self.words
+    }
+
     /// The patterns that may match a sentence, in list order.
     pub fn candidates<'s>(&self, sentence: Sentence<'_>, scratch: &'s mut Scratch) -> &'s [usize] {
-        let Scratch {
-            patterns,
-            present,
-            fit,
-            rows,
-        } = scratch;
+        let Scratch { patterns, fit } = scratch;
         patterns.clear();
         patterns.extend_from_slice(&self.always);
-        present.clear();
-        present.resize((self.words + 1).div_ceil(64), 0);
         fit.clear();
-        if rows.len() < sentence.words.len() {
-            rows.resize(sentence.words.len(), NO_ROW);
-        }
-        // No branch on the word: four in five of a sentence's words are not
-        // the patterns', unpredictably, and a repeated word does no harm.
-        // So the rows are gathered first, the empty one written but not
-        // counted, and only the others are added.
-        let mut filed = 0;
-        for &w in sentence.words {
-            let sym = (w as usize).min(self.words);
-            present[sym / 64] |= 1 << (sym % 64);
-            let row = self.row_of[sym];
-            rows[filed] = row;
-            filed += usize::from(row != NO_ROW);
-        }
-        for &row in &rows[..filed] {
-            for (block, bits) in patterns.iter_mut().zip(self.row(&self.rows, row as usize)) {
-                *block |= bits;
+        let present = sentence.words;
+        // The words the patterns are filed under: each word of the
+        // sentence once, those of its words the patterns mention.
+        let mentioned = &present[..=self.words / 64];
+        for (b, &bits) in mentioned.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let sym = b * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let row = self.row_of.get(sym).copied().unwrap_or(NO_ROW);
+                if row != NO_ROW {
+                    for (block, bits) in patterns.iter_mut().zip(self.row(&self.rows, row as usize)) {
+                        *block |= bits;
+                    }
+                }
             }
         }
         for (block, fit) in patterns
