@@ -578,6 +578,10 @@ pub struct PatternIndex {
     /// itself, which stands for all the others: symbols are dense, so
     /// finding a word is indexing, not hashing.
     row_of: Vec<u32>,
+    /// The words that have a row, as the non-empty blocks of a word set
+    /// (block, bits): most words of a sentence have none, and are passed
+    /// over 64 at a time, or all at once where no word of a block has one.
+    filed: Vec<(usize, u64)>,
     /// The patterns filed under each word, as bits, `blocks` per row. Row
     /// 0 is empty, the row of words no pattern is filed under.
     rows: Vec<u64>,
@@ -703,6 +707,12 @@ impl PatternIndex {
         let literal_words = index.alternatives.iter().map(|&s| s as usize + 1).max().unwrap_or(0);
         index.words = index.row_of.len().max(literal_words);
         index.row_of.resize(index.words + 1, NO_ROW);
+        let filed: Vec<Sym> = (0..index.row_of.len() as Sym)
+            .filter(|&w| index.row_of[w as usize] != NO_ROW)
+            .collect();
+        let mut set = Vec::new();
+        push_word_set(&mut set, index.words, &filed);
+        index.filed = set.into_iter().enumerate().filter(|&(_, bits)| bits != 0).collect();
         index
     }
 
@@ -737,19 +747,15 @@ impl PatternIndex {
         patterns.extend_from_slice(&self.always);
         fit.clear();
         let present = sentence.words;
-        // The words the patterns are filed under: each word of the
-        // sentence once, those of its words the patterns mention.
-        let mentioned = &present[..=self.words / 64];
-        for (b, &bits) in mentioned.iter().enumerate() {
-            let mut bits = bits;
+        // The patterns filed under the sentence's words, each word once.
+        for &(b, filed) in &self.filed {
+            let mut bits = present[b] & filed;
             while bits != 0 {
                 let sym = b * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let row = self.row_of.get(sym).copied().unwrap_or(NO_ROW);
-                if row != NO_ROW {
-                    for (block, bits) in patterns.iter_mut().zip(self.row(&self.rows, row as usize)) {
-                        *block |= bits;
-                    }
+                let row = self.row_of[sym] as usize;
+                for (block, bits) in patterns.iter_mut().zip(self.row(&self.rows, row)) {
+                    *block |= bits;
                 }
             }
         }
