@@ -257,8 +257,16 @@ fn pronouns(d: &mut Doc<'_>) {
     // The person a sentence reports as speaking ("said Mr Clarke", "X said").
     let mut speakers: HashMap<usize, usize> = HashMap::default();
     let mut new = Vec::new();
+    // Only a mention, a pronoun or a number (an age) starts anything: the
+    // other tokens, most of them, are passed over by this search, with no
+    // state of the loop below to keep.
+    let gendered = [List::PronounsMale, List::PronounsFemale];
+    let worth = |&t: &usize| {
+        by_start[t] != u32::MAX || d.an.tokens[t].kind == crate::text::TokenKind::Number || d.pack.in_any_list(d.syms[t], &gendered)
+    };
     let mut t = 0;
-    while t < d.an.tokens.len() {
+    while let Some(next) = (t..d.an.tokens.len()).find(worth) {
+        t = next;
         let si = d.sentence_of[t];
         if by_start[t] != u32::MAX {
             let m = &d.mentions[by_start[t] as usize];
