@@ -8,6 +8,7 @@
 pub mod builtin;
 pub mod gazetteer;
 pub mod pattern;
+mod symbols;
 
 use crate::model::EntityType;
 use crate::text::TextRules;
@@ -288,10 +289,7 @@ pub struct RulePack {
     pub implies: Vec<(String, String)>,
     pub entry_by_name: HashMap<String, usize>,
     /// Lower-case words the rules mention, interned.
-    pub symbols: HashMap<String, Sym>,
-    /// The symbol of each one-byte ASCII word (punctuation, "a"): a
-    /// quarter of the tokens, found without hashing.
-    byte_symbols: [Sym; 128],
+    symbols: symbols::SymbolTable,
     /// Bit of each lexicon list.
     pub class_bit: HashMap<String, u32>,
     /// Lists each symbol belongs to, as bits.
@@ -428,11 +426,9 @@ impl pattern::Symbols for Interner {
 
 impl RulePack {
     /// The symbol of a lower-case word (`NONE` when no rule mentions it).
+    #[inline]
     pub fn sym(&self, lower: &str) -> Sym {
-        match *lower.as_bytes() {
-            [b] if b.is_ascii() => self.byte_symbols[usize::from(b)],
-            _ => self.symbols.get(lower).copied().unwrap_or(NONE),
-        }
+        self.symbols.get(lower)
     }
 
     /// The bit of a lexicon list (for `Lexicon::has`); lists the code names always exist.
@@ -968,12 +964,7 @@ impl Builder {
             implies: self.implies,
             entry_by_name,
             list_mask: List::ALL.map(|(_, name)| interner.class_bit.get(name).map_or(0, |&b| 1u64 << b)),
-            byte_symbols: std::array::from_fn(|b| {
-                let word = [b as u8];
-                let word = std::str::from_utf8(&word).expect("ASCII");
-                interner.map.get(word).copied().unwrap_or(NONE)
-            }),
-            symbols: interner.map,
+            symbols: symbols::SymbolTable::new(&interner.map),
             class_bit: interner.class_bit,
             sym_class,
             title_starts,
