@@ -9,7 +9,8 @@
 //! abbreviations and boilerplate come from the rule pack.
 
 use crate::model::Span;
-use regex::Regex;
+use regex::{Regex, RegexSet};
+use regex_syntax::hir::Look;
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,9 +44,42 @@ pub struct TextRules {
     /// Lower-case abbreviations written with a full stop (`mr`, `st`, `gen`).
     pub abbreviations: HashSet<String>,
     /// A line matching one of these is site boilerplate and is dropped.
-    pub boilerplate: Vec<Regex>,
+    pub boilerplate: LinePatterns,
     /// A line matching one of these is a heading.
-    pub heading: Vec<Regex>,
+    pub heading: LinePatterns,
+}
+
+/// Does a line match any of a list of patterns? Every line is asked, twice.
+/// The patterns anchored at the line's start are tried together, as one
+/// set: such a search mostly fails within a few bytes, so one search costs
+/// about what one pattern alone does. Each other pattern is tried alone,
+/// with the strategy the regex engine picks for it (one set of them all
+/// would scan every line to its end).
+#[derive(Debug, Default)]
+pub struct LinePatterns {
+    anchored: Option<RegexSet>,
+    others: Vec<Regex>,
+}
+
+impl LinePatterns {
+    pub fn new(patterns: Vec<Regex>) -> Result<LinePatterns, regex::Error> {
+        let (anchored, others): (Vec<Regex>, Vec<Regex>) = patterns.into_iter().partition(|r| starts_anchored(r.as_str()));
+        let anchored = if anchored.is_empty() {
+            None
+        } else {
+            Some(RegexSet::new(anchored.iter().map(Regex::as_str))?)
+        };
+        Ok(LinePatterns { anchored, others })
+    }
+
+    pub fn is_match(&self, line: &str) -> bool {
+        self.anchored.as_ref().is_some_and(|set| set.is_match(line)) || self.others.iter().any(|r| r.is_match(line))
+    }
+}
+
+/// Does every match of `pattern` start where the text does (`^a`, `(?i)^a|^b`)?
+fn starts_anchored(pattern: &str) -> bool {
+    regex_syntax::parse(pattern).is_ok_and(|hir| hir.properties().look_set_prefix().contains(Look::Start))
 }
 
 #[derive(Debug, Default)]
@@ -90,11 +124,11 @@ pub fn analyse_into(text: &str, rules: &TextRules, out: &mut Analysis) {
         line_start += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
         let trimmed = body.trim();
-        if trimmed.is_empty() || rules.boilerplate.iter().any(|r| r.is_match(trimmed)) {
+        if trimmed.is_empty() || rules.boilerplate.is_match(trimmed) {
             continue;
         }
         paragraph += 1;
-        let heading = rules.heading.iter().any(|r| r.is_match(trimmed));
+        let heading = rules.heading.is_match(trimmed);
         let first = out.tokens.len();
         tokenize(body, start, &mut out.tokens);
         split_sentences(text, first, heading, paragraph, rules, out);
@@ -319,9 +353,13 @@ mod tests {
     fn rules() -> TextRules {
         TextRules {
             abbreviations: ["mr", "st", "dr"].iter().map(|s| s.to_string()).collect(),
-            boilerplate: vec![Regex::new("^Support us$").unwrap()],
-            heading: vec![Regex::new(r"^-\s.*\s-$").unwrap()],
+            boilerplate: lines(&["^Support us$", "(?i)for the price of a coffee$"]),
+            heading: lines(&[r"^-\s.*\s-$"]),
         }
+    }
+
+    fn lines(patterns: &[&str]) -> LinePatterns {
+        LinePatterns::new(patterns.iter().map(|p| Regex::new(p).unwrap()).collect()).unwrap()
     }
 
     fn sentences(text: &str) -> Vec<String> {
@@ -347,6 +385,46 @@ mod tests {
             b.push(byte);
             b.extend_from_slice(b"fghijklmn");
             assert_eq!(letters_end(&b, 1), naive(&b, 1), "byte {byte:#x}");
+        }
+    }
+
+    #[test]
+    fn line_patterns_match_where_one_of_their_patterns_does() {
+        let patterns = [
+            r"(?i)^support us\.?$",
+            r"(?i)coffee\.?$",
+            r"^#+\s",
+            r"^-\s.*\s-$",
+            "(?m)^x",
+            "a|^b",
+            "^$",
+        ];
+        assert_eq!(patterns.map(starts_anchored), [true, false, true, true, false, false, true]);
+        let lines_to_try = [
+            "Support us",
+            "support us.",
+            "a coffee",
+            "# Heading",
+            "- A -",
+            "cb",
+            "b",
+            "c\nx",
+            "x",
+            "",
+            "zz",
+        ];
+        // Every subset of the patterns, against every line.
+        for subset in 0..1u32 << patterns.len() {
+            let chosen: Vec<&str> = (0..patterns.len()).filter(|i| subset >> i & 1 == 1).map(|i| patterns[i]).collect();
+            let one_by_one: Vec<Regex> = chosen.iter().map(|p| Regex::new(p).unwrap()).collect();
+            let together = lines(&chosen);
+            for line in lines_to_try {
+                assert_eq!(
+                    together.is_match(line),
+                    one_by_one.iter().any(|r| r.is_match(line)),
+                    "{chosen:?} on {line:?}"
+                );
+            }
         }
     }
 

@@ -11,7 +11,7 @@ pub mod pattern;
 mod symbols;
 
 use crate::model::EntityType;
-use crate::text::TextRules;
+use crate::text::{LinePatterns, TextRules};
 use gazetteer::Gazetteer;
 use pattern::{Lexicon, Pattern, Sym, Symbols, NONE};
 use regex::Regex;
@@ -585,6 +585,10 @@ struct Builder {
     given_names: HashSet<String>,
     titles: HashMap<String, Title>,
     text: TextRules,
+    /// The patterns of [`TextRules::boilerplate`] and [`TextRules::heading`],
+    /// compiled into them when the pack is finished.
+    boilerplate: Vec<Regex>,
+    heading: Vec<Regex>,
     lexicon: HashMap<String, HashSet<String>>,
     /// Rules with their file's name and text (shared: one copy per file),
     /// kept for error positions until the pack is compiled.
@@ -697,11 +701,13 @@ impl Builder {
         self.text
             .abbreviations
             .extend(parsed.text.abbreviations.iter().map(|a| a.trim_end_matches('.').to_lowercase()));
-        for (list, target) in [(parsed.text.boilerplate, 0), (parsed.text.heading, 1)] {
+        for (list, target) in [
+            (parsed.text.boilerplate, &mut self.boilerplate),
+            (parsed.text.heading, &mut self.heading),
+        ] {
             for r in list {
                 match Regex::new(r.get_ref()) {
-                    Ok(re) if target == 0 => self.text.boilerplate.push(re),
-                    Ok(re) => self.text.heading.push(re),
+                    Ok(re) => target.push(re),
                     Err(e) => errors.push(err_at(r.span().start, format!("bad regular expression: {e}"))),
                 }
             }
@@ -775,6 +781,21 @@ impl Builder {
                 column: 0,
                 message: format!("{} lexicon lists; at most 64 are supported", names.len()),
             });
+        }
+        let mut text = self.text;
+        for (patterns, lines, key) in [
+            (self.boilerplate, &mut text.boilerplate, "boilerplate"),
+            (self.heading, &mut text.heading, "heading"),
+        ] {
+            match LinePatterns::new(patterns) {
+                Ok(l) => *lines = l,
+                Err(e) => errors.push(RuleError {
+                    file: format!("[text] {key}"),
+                    line: 0,
+                    column: 0,
+                    message: format!("the patterns do not compile together: {e}"),
+                }),
+            }
         }
         let mut interner = Interner {
             map: HashMap::default(),
@@ -955,7 +976,7 @@ impl Builder {
             given_names: self.given_names,
             titles: self.titles,
             max_title_words,
-            text: self.text,
+            text,
             lexicon,
             relation_index: pattern::PatternIndex::new(relations.iter().map(|r| &r.pattern), word),
             relations,
