@@ -119,7 +119,7 @@ pub fn analyse_into(text: &str, rules: &TextRules, out: &mut Analysis) {
     // Paragraphs are counted over the lines with text, so that a blank line
     // between two paragraphs does not put them further apart.
     let mut paragraph = 0;
-    for line in text.split_inclusive('\n') {
+    for line in lines(text) {
         let start = line_start;
         line_start += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
@@ -133,6 +133,19 @@ pub fn analyse_into(text: &str, rules: &TextRules, out: &mut Analysis) {
         tokenize(body, start, &mut out.tokens);
         split_sentences(text, first, heading, paragraph, rules, out);
     }
+}
+
+/// The lines of `text` with their line breaks, as `text.split_inclusive('\n')`
+/// has them, each break found by `memchr` (many bytes at a time).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    ends.chain(std::iter::once(text.len())).filter_map(move |end| {
+        let line = &text[start..end];
+        start = end;
+        // Only the last can be empty: after a final line break.
+        (!line.is_empty()).then_some(line)
+    })
 }
 
 fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
@@ -353,12 +366,12 @@ mod tests {
     fn rules() -> TextRules {
         TextRules {
             abbreviations: ["mr", "st", "dr"].iter().map(|s| s.to_string()).collect(),
-            boilerplate: lines(&["^Support us$", "(?i)for the price of a coffee$"]),
-            heading: lines(&[r"^-\s.*\s-$"]),
+            boilerplate: line_patterns(&["^Support us$", "(?i)for the price of a coffee$"]),
+            heading: line_patterns(&[r"^-\s.*\s-$"]),
         }
     }
 
-    fn lines(patterns: &[&str]) -> LinePatterns {
+    fn line_patterns(patterns: &[&str]) -> LinePatterns {
         LinePatterns::new(patterns.iter().map(|p| Regex::new(p).unwrap()).collect()).unwrap()
     }
 
@@ -417,7 +430,7 @@ mod tests {
         for subset in 0..1u32 << patterns.len() {
             let chosen: Vec<&str> = (0..patterns.len()).filter(|i| subset >> i & 1 == 1).map(|i| patterns[i]).collect();
             let one_by_one: Vec<Regex> = chosen.iter().map(|p| Regex::new(p).unwrap()).collect();
-            let together = lines(&chosen);
+            let together = line_patterns(&chosen);
             for line in lines_to_try {
                 assert_eq!(
                     together.is_match(line),
@@ -425,6 +438,17 @@ mod tests {
                     "{chosen:?} on {line:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn lines_split_as_split_inclusive_does() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\n\nb\n", "\n\na\r\n\u{e9}\n", "x\n\n"] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.split_inclusive('\n').collect::<Vec<_>>(),
+                "{text:?}"
+            );
         }
     }
 
