@@ -86,6 +86,9 @@ fn starts_anchored(pattern: &str) -> bool {
 pub struct Analysis {
     pub tokens: Vec<Token>,
     pub sentences: Vec<Sentence>,
+    /// The tokens of the line at hand that may end a sentence (`.`, `!`,
+    /// `?`), marked by the tokenizer: splitting visits these, not every token.
+    stops: Vec<usize>,
 }
 
 impl Analysis {
@@ -130,7 +133,8 @@ pub fn analyse_into(text: &str, rules: &TextRules, out: &mut Analysis) {
         paragraph += 1;
         let heading = rules.heading.is_match(trimmed);
         let first = out.tokens.len();
-        tokenize(body, start, &mut out.tokens);
+        out.stops.clear();
+        tokenize(body, start, &mut out.tokens, &mut out.stops);
         split_sentences(text, first, heading, paragraph, rules, out);
     }
 }
@@ -148,7 +152,9 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
+/// Adds the tokens of `line` (at `offset` in the text) to `tokens`, and the
+/// index of each one-byte `.`, `!` or `?` among them to `stops`.
+fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>, stops: &mut Vec<usize>) {
     let bytes = line.as_bytes();
     // Walks by byte index: a char is decoded once, where a token may start
     // or continue, never again after an ASCII word.
@@ -240,6 +246,9 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
             });
             i += 3;
         } else {
+            if matches!(c, '.' | '!' | '?') {
+                stops.push(tokens.len());
+            }
             tokens.push(Token {
                 start: offset + i,
                 end: offset + after,
@@ -276,13 +285,12 @@ fn letters_end(bytes: &[u8], mut i: usize) -> usize {
 }
 
 fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, rules: &TextRules, out: &mut Analysis) {
-    let Analysis { tokens, sentences } = out;
+    let Analysis { tokens, sentences, stops } = out;
     let last = tokens.len();
     if first == last {
         return;
     }
     let mut begin = first;
-    let mut i = first;
     let push = |b: usize, e: usize, out: &mut Vec<Sentence>| {
         if b < e {
             out.push(Sentence {
@@ -296,32 +304,27 @@ fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, ru
             });
         }
     };
-    while i < last {
-        // A stop is one byte: test that byte, not the token's text.
-        let tok = &tokens[i];
-        let stop = tok.end - tok.start == 1 && matches!(text.as_bytes()[tok.start], b'.' | b'!' | b'?');
-        if !heading && stop {
-            let full_stop = text.as_bytes()[tok.start] == b'.';
-            let mut end = i + 1;
-            while end < last
-                && text[tokens[end].start..tokens[end].end]
-                    .chars()
-                    .all(|c| is_quote_char(c) || c == ')')
-            {
-                // A closing quote belongs to this sentence only if glued to the stop.
-                if tokens[end].start != tokens[end - 1].end {
-                    break;
-                }
-                end += 1;
+    // A heading is one sentence, whatever its stops.
+    let stops: &[usize] = if heading { &[] } else { stops };
+    for &i in stops {
+        let full_stop = text.as_bytes()[tokens[i].start] == b'.';
+        // No stop is among the closing quotes: the next is at `end` or after.
+        let mut end = i + 1;
+        while end < last
+            && text[tokens[end].start..tokens[end].end]
+                .chars()
+                .all(|c| is_quote_char(c) || c == ')')
+        {
+            // A closing quote belongs to this sentence only if glued to the stop.
+            if tokens[end].start != tokens[end - 1].end {
+                break;
             }
-            if end < last && starts_sentence(text, &tokens[end]) && !(full_stop && is_abbreviation(text, tokens, i, first, rules)) {
-                push(begin, end, sentences);
-                begin = end;
-            }
-            i = end;
-            continue;
+            end += 1;
         }
-        i += 1;
+        if end < last && starts_sentence(text, &tokens[end]) && !(full_stop && is_abbreviation(text, tokens, i, first, rules)) {
+            push(begin, end, sentences);
+            begin = end;
+        }
     }
     push(begin, last, sentences);
 }
