@@ -9,7 +9,8 @@
 //! abbreviations and boilerplate come from the rule pack.
 
 use crate::model::Span;
-use regex::Regex;
+use regex::{Regex, RegexSet};
+use regex_syntax::hir::Look;
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,15 +44,51 @@ pub struct TextRules {
     /// Lower-case abbreviations written with a full stop (`mr`, `st`, `gen`).
     pub abbreviations: HashSet<String>,
     /// A line matching one of these is site boilerplate and is dropped.
-    pub boilerplate: Vec<Regex>,
+    pub boilerplate: LinePatterns,
     /// A line matching one of these is a heading.
-    pub heading: Vec<Regex>,
+    pub heading: LinePatterns,
+}
+
+/// Does a line match any of a list of patterns? Every line is asked, twice.
+/// The patterns anchored at the line's start are tried together, as one
+/// set: such a search mostly fails within a few bytes, so one search costs
+/// about what one pattern alone does. Each other pattern is tried alone,
+/// with the strategy the regex engine picks for it (one set of them all
+/// would scan every line to its end).
+#[derive(Debug, Default)]
+pub struct LinePatterns {
+    anchored: Option<RegexSet>,
+    others: Vec<Regex>,
+}
+
+impl LinePatterns {
+    pub fn new(patterns: Vec<Regex>) -> Result<LinePatterns, regex::Error> {
+        let (anchored, others): (Vec<Regex>, Vec<Regex>) = patterns.into_iter().partition(|r| starts_anchored(r.as_str()));
+        let anchored = if anchored.is_empty() {
+            None
+        } else {
+            Some(RegexSet::new(anchored.iter().map(Regex::as_str))?)
+        };
+        Ok(LinePatterns { anchored, others })
+    }
+
+    pub fn is_match(&self, line: &str) -> bool {
+        self.anchored.as_ref().is_some_and(|set| set.is_match(line)) || self.others.iter().any(|r| r.is_match(line))
+    }
+}
+
+/// Does every match of `pattern` start where the text does (`^a`, `(?i)^a|^b`)?
+fn starts_anchored(pattern: &str) -> bool {
+    regex_syntax::parse(pattern).is_ok_and(|hir| hir.properties().look_set_prefix().contains(Look::Start))
 }
 
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub tokens: Vec<Token>,
     pub sentences: Vec<Sentence>,
+    /// The tokens of the line at hand that may end a sentence (`.`, `!`,
+    /// `?`), marked by the tokenizer: splitting visits these, not every token.
+    stops: Vec<usize>,
 }
 
 impl Analysis {
@@ -85,23 +122,39 @@ pub fn analyse_into(text: &str, rules: &TextRules, out: &mut Analysis) {
     // Paragraphs are counted over the lines with text, so that a blank line
     // between two paragraphs does not put them further apart.
     let mut paragraph = 0;
-    for line in text.split_inclusive('\n') {
+    for line in lines(text) {
         let start = line_start;
         line_start += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
         let trimmed = body.trim();
-        if trimmed.is_empty() || rules.boilerplate.iter().any(|r| r.is_match(trimmed)) {
+        if trimmed.is_empty() || rules.boilerplate.is_match(trimmed) {
             continue;
         }
         paragraph += 1;
-        let heading = rules.heading.iter().any(|r| r.is_match(trimmed));
+        let heading = rules.heading.is_match(trimmed);
         let first = out.tokens.len();
-        tokenize(body, start, &mut out.tokens);
+        out.stops.clear();
+        tokenize(body, start, &mut out.tokens, &mut out.stops);
         split_sentences(text, first, heading, paragraph, rules, out);
     }
 }
 
-fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
+/// The lines of `text` with their line breaks, as `text.split_inclusive('\n')`
+/// has them, each break found by `memchr` (many bytes at a time).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    ends.chain(std::iter::once(text.len())).filter_map(move |end| {
+        let line = &text[start..end];
+        start = end;
+        // Only the last can be empty: after a final line break.
+        (!line.is_empty()).then_some(line)
+    })
+}
+
+/// Adds the tokens of `line` (at `offset` in the text) to `tokens`, and the
+/// index of each one-byte `.`, `!` or `?` among them to `stops`.
+fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>, stops: &mut Vec<usize>) {
     let bytes = line.as_bytes();
     // Walks by byte index: a char is decoded once, where a token may start
     // or continue, never again after an ASCII word.
@@ -193,6 +246,9 @@ fn tokenize(line: &str, offset: usize, tokens: &mut Vec<Token>) {
             });
             i += 3;
         } else {
+            if matches!(c, '.' | '!' | '?') {
+                stops.push(tokens.len());
+            }
             tokens.push(Token {
                 start: offset + i,
                 end: offset + after,
@@ -229,13 +285,12 @@ fn letters_end(bytes: &[u8], mut i: usize) -> usize {
 }
 
 fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, rules: &TextRules, out: &mut Analysis) {
-    let Analysis { tokens, sentences } = out;
+    let Analysis { tokens, sentences, stops } = out;
     let last = tokens.len();
     if first == last {
         return;
     }
     let mut begin = first;
-    let mut i = first;
     let push = |b: usize, e: usize, out: &mut Vec<Sentence>| {
         if b < e {
             out.push(Sentence {
@@ -249,32 +304,27 @@ fn split_sentences(text: &str, first: usize, heading: bool, paragraph: usize, ru
             });
         }
     };
-    while i < last {
-        // A stop is one byte: test that byte, not the token's text.
-        let tok = &tokens[i];
-        let stop = tok.end - tok.start == 1 && matches!(text.as_bytes()[tok.start], b'.' | b'!' | b'?');
-        if !heading && stop {
-            let full_stop = text.as_bytes()[tok.start] == b'.';
-            let mut end = i + 1;
-            while end < last
-                && text[tokens[end].start..tokens[end].end]
-                    .chars()
-                    .all(|c| is_quote_char(c) || c == ')')
-            {
-                // A closing quote belongs to this sentence only if glued to the stop.
-                if tokens[end].start != tokens[end - 1].end {
-                    break;
-                }
-                end += 1;
+    // A heading is one sentence, whatever its stops.
+    let stops: &[usize] = if heading { &[] } else { stops };
+    for &i in stops {
+        let full_stop = text.as_bytes()[tokens[i].start] == b'.';
+        // No stop is among the closing quotes: the next is at `end` or after.
+        let mut end = i + 1;
+        while end < last
+            && text[tokens[end].start..tokens[end].end]
+                .chars()
+                .all(|c| is_quote_char(c) || c == ')')
+        {
+            // A closing quote belongs to this sentence only if glued to the stop.
+            if tokens[end].start != tokens[end - 1].end {
+                break;
             }
-            if end < last && starts_sentence(text, &tokens[end]) && !(full_stop && is_abbreviation(text, tokens, i, first, rules)) {
-                push(begin, end, sentences);
-                begin = end;
-            }
-            i = end;
-            continue;
+            end += 1;
         }
-        i += 1;
+        if end < last && starts_sentence(text, &tokens[end]) && !(full_stop && is_abbreviation(text, tokens, i, first, rules)) {
+            push(begin, end, sentences);
+            begin = end;
+        }
     }
     push(begin, last, sentences);
 }
@@ -319,9 +369,13 @@ mod tests {
     fn rules() -> TextRules {
         TextRules {
             abbreviations: ["mr", "st", "dr"].iter().map(|s| s.to_string()).collect(),
-            boilerplate: vec![Regex::new("^Support us$").unwrap()],
-            heading: vec![Regex::new(r"^-\s.*\s-$").unwrap()],
+            boilerplate: line_patterns(&["^Support us$", "(?i)for the price of a coffee$"]),
+            heading: line_patterns(&[r"^-\s.*\s-$"]),
         }
+    }
+
+    fn line_patterns(patterns: &[&str]) -> LinePatterns {
+        LinePatterns::new(patterns.iter().map(|p| Regex::new(p).unwrap()).collect()).unwrap()
     }
 
     fn sentences(text: &str) -> Vec<String> {
@@ -347,6 +401,57 @@ mod tests {
             b.push(byte);
             b.extend_from_slice(b"fghijklmn");
             assert_eq!(letters_end(&b, 1), naive(&b, 1), "byte {byte:#x}");
+        }
+    }
+
+    #[test]
+    fn line_patterns_match_where_one_of_their_patterns_does() {
+        let patterns = [
+            r"(?i)^support us\.?$",
+            r"(?i)coffee\.?$",
+            r"^#+\s",
+            r"^-\s.*\s-$",
+            "(?m)^x",
+            "a|^b",
+            "^$",
+        ];
+        assert_eq!(patterns.map(starts_anchored), [true, false, true, true, false, false, true]);
+        let lines_to_try = [
+            "Support us",
+            "support us.",
+            "a coffee",
+            "# Heading",
+            "- A -",
+            "cb",
+            "b",
+            "c\nx",
+            "x",
+            "",
+            "zz",
+        ];
+        // Every subset of the patterns, against every line.
+        for subset in 0..1u32 << patterns.len() {
+            let chosen: Vec<&str> = (0..patterns.len()).filter(|i| subset >> i & 1 == 1).map(|i| patterns[i]).collect();
+            let one_by_one: Vec<Regex> = chosen.iter().map(|p| Regex::new(p).unwrap()).collect();
+            let together = line_patterns(&chosen);
+            for line in lines_to_try {
+                assert_eq!(
+                    together.is_match(line),
+                    one_by_one.iter().any(|r| r.is_match(line)),
+                    "{chosen:?} on {line:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lines_split_as_split_inclusive_does() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\n\nb\n", "\n\na\r\n\u{e9}\n", "x\n\n"] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.split_inclusive('\n').collect::<Vec<_>>(),
+                "{text:?}"
+            );
         }
     }
 

@@ -8,9 +8,10 @@
 pub mod builtin;
 pub mod gazetteer;
 pub mod pattern;
+mod symbols;
 
 use crate::model::EntityType;
-use crate::text::TextRules;
+use crate::text::{LinePatterns, TextRules};
 use gazetteer::Gazetteer;
 use pattern::{Lexicon, Pattern, Sym, Symbols, NONE};
 use regex::Regex;
@@ -288,10 +289,7 @@ pub struct RulePack {
     pub implies: Vec<(String, String)>,
     pub entry_by_name: HashMap<String, usize>,
     /// Lower-case words the rules mention, interned.
-    pub symbols: HashMap<String, Sym>,
-    /// The symbol of each one-byte ASCII word (punctuation, "a"): a
-    /// quarter of the tokens, found without hashing.
-    byte_symbols: [Sym; 128],
+    symbols: symbols::SymbolTable,
     /// Bit of each lexicon list.
     pub class_bit: HashMap<String, u32>,
     /// Lists each symbol belongs to, as bits.
@@ -428,11 +426,9 @@ impl pattern::Symbols for Interner {
 
 impl RulePack {
     /// The symbol of a lower-case word (`NONE` when no rule mentions it).
+    #[inline]
     pub fn sym(&self, lower: &str) -> Sym {
-        match *lower.as_bytes() {
-            [b] if b.is_ascii() => self.byte_symbols[usize::from(b)],
-            _ => self.symbols.get(lower).copied().unwrap_or(NONE),
-        }
+        self.symbols.get(lower)
     }
 
     /// The bit of a lexicon list (for `Lexicon::has`); lists the code names always exist.
@@ -589,6 +585,10 @@ struct Builder {
     given_names: HashSet<String>,
     titles: HashMap<String, Title>,
     text: TextRules,
+    /// The patterns of [`TextRules::boilerplate`] and [`TextRules::heading`],
+    /// compiled into them when the pack is finished.
+    boilerplate: Vec<Regex>,
+    heading: Vec<Regex>,
     lexicon: HashMap<String, HashSet<String>>,
     /// Rules with their file's name and text (shared: one copy per file),
     /// kept for error positions until the pack is compiled.
@@ -701,11 +701,13 @@ impl Builder {
         self.text
             .abbreviations
             .extend(parsed.text.abbreviations.iter().map(|a| a.trim_end_matches('.').to_lowercase()));
-        for (list, target) in [(parsed.text.boilerplate, 0), (parsed.text.heading, 1)] {
+        for (list, target) in [
+            (parsed.text.boilerplate, &mut self.boilerplate),
+            (parsed.text.heading, &mut self.heading),
+        ] {
             for r in list {
                 match Regex::new(r.get_ref()) {
-                    Ok(re) if target == 0 => self.text.boilerplate.push(re),
-                    Ok(re) => self.text.heading.push(re),
+                    Ok(re) => target.push(re),
                     Err(e) => errors.push(err_at(r.span().start, format!("bad regular expression: {e}"))),
                 }
             }
@@ -779,6 +781,21 @@ impl Builder {
                 column: 0,
                 message: format!("{} lexicon lists; at most 64 are supported", names.len()),
             });
+        }
+        let mut text = self.text;
+        for (patterns, lines, key) in [
+            (self.boilerplate, &mut text.boilerplate, "boilerplate"),
+            (self.heading, &mut text.heading, "heading"),
+        ] {
+            match LinePatterns::new(patterns) {
+                Ok(l) => *lines = l,
+                Err(e) => errors.push(RuleError {
+                    file: format!("[text] {key}"),
+                    line: 0,
+                    column: 0,
+                    message: format!("the patterns do not compile together: {e}"),
+                }),
+            }
         }
         let mut interner = Interner {
             map: HashMap::default(),
@@ -959,7 +976,7 @@ impl Builder {
             given_names: self.given_names,
             titles: self.titles,
             max_title_words,
-            text: self.text,
+            text,
             lexicon,
             relation_index: pattern::PatternIndex::new(relations.iter().map(|r| &r.pattern), word),
             relations,
@@ -968,12 +985,7 @@ impl Builder {
             implies: self.implies,
             entry_by_name,
             list_mask: List::ALL.map(|(_, name)| interner.class_bit.get(name).map_or(0, |&b| 1u64 << b)),
-            byte_symbols: std::array::from_fn(|b| {
-                let word = [b as u8];
-                let word = std::str::from_utf8(&word).expect("ASCII");
-                interner.map.get(word).copied().unwrap_or(NONE)
-            }),
-            symbols: interner.map,
+            symbols: symbols::SymbolTable::new(&interner.map),
             class_bit: interner.class_bit,
             sym_class,
             title_starts,
