@@ -377,10 +377,7 @@ fn emit<S: Sink>(f: &DocFacts, mut w: S) -> S {
         w.iri(s, p, o);
         let key = joined(&mut key_buf, &[&r.subject, " ", &r.predicate, " ", &r.object]);
         let node = fact.slugged(key);
-        w.iri(node, pred!(RDF_TYPE), GL_FACT);
-        w.iri(node, pred!(RDF_TYPE), RDF_STATEMENT);
-        w.iri(node, pred!(RDF_SUBJECT), s);
-        w.iri(node, pred!(RDF_PREDICATE), p.iri());
+        statement(&mut w, node, GL_FACT, s, p);
         w.iri(node, pred!(RDF_OBJECT), o);
         evidence(&mut w, node, &r.evidence);
     }
@@ -392,10 +389,7 @@ fn emit<S: Sink>(f: &DocFacts, mut w: S) -> S {
         };
         w.add(s, p, value);
         let node = attribute.numbered(i);
-        w.iri(node, pred!(RDF_TYPE), GL_ATTRIBUTE_FACT);
-        w.iri(node, pred!(RDF_TYPE), RDF_STATEMENT);
-        w.iri(node, pred!(RDF_SUBJECT), s);
-        w.iri(node, pred!(RDF_PREDICATE), p.iri());
+        statement(&mut w, node, GL_ATTRIBUTE_FACT, s, p);
         w.add(node, pred!(RDF_OBJECT), value);
         evidence(&mut w, node, &a.evidence);
     }
@@ -409,6 +403,16 @@ fn emit<S: Sink>(f: &DocFacts, mut w: S) -> S {
         evidence(&mut w, node, &q.evidence);
     }
     w
+}
+
+/// A fact node's class and its reification as an `rdf:Statement` of
+/// subject `s` and predicate `p` (the caller writes `rdf:object`, whose
+/// kind varies).
+fn statement<S: Sink>(w: &mut S, node: &str, class: &str, s: &str, p: Pred<'_>) {
+    w.iri(node, pred!(RDF_TYPE), class);
+    w.iri(node, pred!(RDF_TYPE), RDF_STATEMENT);
+    w.iri(node, pred!(RDF_SUBJECT), s);
+    w.iri(node, pred!(RDF_PREDICATE), p.iri());
 }
 
 /// Whether a byte may need escaping in a literal: controls, quote,
